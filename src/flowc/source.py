@@ -1,0 +1,88 @@
+"""Source files and spans.
+
+A `Span` is a half-open range of a source file, with 1-based line and column
+numbers (columns count characters, not bytes) and 0-based offsets.  Every IR
+node and every diagnostic carries one.
+"""
+from __future__ import annotations
+
+import bisect
+
+import attrs
+
+
+@attrs.frozen(order=True)
+class Span:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = attrs.field(default=0, eq=False, order=False)
+    end: int = attrs.field(default=0, eq=False, order=False)
+
+    def to(self, other: "Span | None") -> "Span":
+        """The span from the start of self to the end of other."""
+        if other is None or other.path != self.path:
+            return self
+        if (other.end_line, other.end_column) < (self.end_line, self.end_column):
+            return self
+        return Span(self.path, self.line, self.column, other.end_line,
+                    other.end_column, self.start, other.end)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@attrs.define
+class Source:
+    """The text of one file, with a line index for span arithmetic."""
+
+    path: str
+    text: str
+    _line_starts: list[int] | None = None
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = starts
+        return self._line_starts
+
+    def line_text(self, line: int) -> str:
+        starts = self.line_starts
+        if line < 1 or line > len(starts):
+            return ""
+        begin = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        return self.text[begin:end].rstrip("\r")
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a 0-based offset."""
+        offset = max(0, min(offset, len(self.text)))
+        starts = self.line_starts
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end))
+        return Span(self.path, line, column, end_line, end_column, start, max(start, end))
+
+    def whole(self) -> Span:
+        return self.span(0, 0)
+
+
+def decode(path: str, data: bytes) -> tuple[str, int | None]:
+    """Decode UTF-8 (a BOM is allowed). Returns (text, offset of the first bad byte or None)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].decode("utf-8") + data[exc.start:].decode("utf-8", "replace"), exc.start
