@@ -20,8 +20,17 @@ EXAMPLES = ROOT / "examples"
 
 
 class PlainTextSnapshot(SingleFileSnapshotExtension):
+    """One plain-text file per snapshot.  With `snapshot(name="sales")` the
+    file is `__snapshots__/<test module>/sales.txt`: named after the case."""
+
     _write_mode = WriteMode.TEXT
-    _file_extension = "txt"
+    file_extension = "txt"
+
+    @classmethod
+    def get_snapshot_name(cls, *, test_location, index=0) -> str:
+        if isinstance(index, str):
+            return index
+        return super().get_snapshot_name(test_location=test_location, index=index)
 
 
 @pytest.fixture

@@ -312,6 +312,10 @@ class Timing:
     at_datetime_span: Span | None = None
     calendar: Name | None = None
     clauses: tuple[Span, ...] = ()
+    #: The kind of each clause as written, parallel to `clauses`: "immediately",
+    #: "after_previous", "after", "before_field", "after_field", "at_time",
+    #: "at_datetime", "in_hours" (a kind twice means the clause was repeated).
+    clause_kinds: tuple[str, ...] = ()
 
     @property
     def is_immediate(self) -> bool:

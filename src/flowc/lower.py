@@ -612,7 +612,8 @@ class _Lowerer:
     def timing(self, nodes: list[Node]) -> ir.Timing:
         if not nodes:
             return ir.Timing()
-        fields: dict = {"span": nodes[0].span.to(nodes[-1].span), "clauses": tuple(n.span for n in nodes)}
+        fields: dict = {"span": nodes[0].span.to(nodes[-1].span), "clauses": tuple(n.span for n in nodes),
+                        "clause_kinds": tuple(n.kind[2:] for n in nodes)}
         for n in nodes:
             k = n.kind
             if k == "t_immediately":
