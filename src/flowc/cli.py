@@ -82,6 +82,7 @@ def main() -> None:
     \b
     flowc check FILES...     report everything wrong, before it goes live
     flowc simulate FILE...   show what every robot and trigger will do, and when
+    flowc fmt FILES...       lay files out canonically
     flowc lsp                the language server, for editors
     """
 
@@ -178,6 +179,60 @@ def simulate(files, scenario_names, fmt, until, color):
 
     code = run_simulate(collect_files(files), scenario_names, fmt, until, _use_color(color, sys.stdout))
     sys.exit(code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
+@click.option("--diff", is_flag=True, help="Print what would change as a unified diff; change nothing.")
+def fmt(paths, check_only, diff):
+    """Lay out .flow files canonically (comments and strings are kept).
+
+    Files are rewritten in place; `-` reads standard input and writes the
+    result to standard output.  Files with syntax errors are left alone."""
+    import difflib
+
+    from .diagnostics import Diagnostics
+    from .fmt import format_text
+    from .lower import read_file
+
+    if paths == ("-",):
+        text = sys.stdin.read()
+        diags = Diagnostics()
+        out = format_text(text, "<stdin>", diags)
+        if out is None:
+            print_diagnostics(diags, {}, "short", False, ["<stdin>"], 50)
+            sys.exit(EXIT_PROBLEMS)
+        click.echo(out, nl=False)
+        sys.exit(EXIT_OK)
+    files = collect_files(paths)
+    diags = Diagnostics()
+    changed, broken = [], []
+    for f in files:
+        text = read_file(f, diags)
+        if text is None:
+            broken.append(f)
+            continue
+        out = format_text(text, f, diags)
+        if out is None:
+            broken.append(f)
+            continue
+        if out == text:
+            continue
+        changed.append(f)
+        if diff:
+            click.echo("".join(difflib.unified_diff(text.splitlines(True), out.splitlines(True),
+                                                    f"a/{f}", f"b/{f}")), nl=False)
+        elif not check_only:
+            with open(f, "w", encoding="utf-8", newline="") as fh:
+                fh.write(out)
+    if broken:
+        print_diagnostics(diags, {}, "short", False, files, 50)
+    for f in changed:
+        click.echo(f"{'would reformat' if (check_only or diff) else 'reformatted'} {f}", err=True)
+    if broken or ((check_only or diff) and changed):
+        sys.exit(EXIT_PROBLEMS)
+    sys.exit(EXIT_OK)
 
 
 @main.command()

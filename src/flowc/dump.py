@@ -4,6 +4,7 @@ that are None, empty or False are left out so dumps stay readable."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import attrs
@@ -44,10 +45,16 @@ def _inline(obj: tuple) -> str | None:
     return "[" + ", ".join(parts) + "]"
 
 
-def dump(obj: Any, indent: int = 0) -> str:
+def dump(obj: Any, indent: int = 0, spans: bool = True) -> str:
+    """The dump; with spans=False, positions are left out (to compare the
+    meaning of two texts laid out differently)."""
     lines: list[str] = []
     _dump(obj, indent, lines, "")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if not spans:
+        text = re.sub(r" ?@\d+:\d+-\d+:\d+", "", text)
+        text = "\n".join(l for l in text.split("\n") if not re.fullmatch(r"\s*\w+: ?", l)) + "\n"
+    return text
 
 
 def _dump(obj: Any, indent: int, out: list[str], label: str) -> None:
