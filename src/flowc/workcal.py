@@ -56,7 +56,7 @@ Public API
       change falls inside).  Computed once per date and cached.  Intervals of
       all dates are sorted and never overlap (they may touch).
     * ``is_working(t)``: ``start <= t <= end`` for some interval -- an
-      opening *and a closing time count as within*.
+      opening *and a closing time count as within*.  Never raises.
     * ``next_working(t)``: ``t`` if ``start <= t < end`` for some interval,
       else the start of the next interval.  At exactly a closing time it
       moves on to the next opening (the place where a forward count starts).
@@ -432,9 +432,14 @@ class WorkCalendar:
     def is_working(self, instant: dt.datetime) -> bool:
         """Inside a working interval; opening and closing times count as within."""
         t = _instant(instant)
-        for _, a, _b in self._forward(t):
-            return a <= t
-        return False  # pragma: no cover
+        if not self.has_working_time():
+            return False
+        try:
+            for _, a, _b in self._forward(t):
+                return a <= t
+        except NoWorkingTime:  # nothing within the bound after t
+            pass
+        return False
 
     def next_working(self, instant: dt.datetime) -> dt.datetime:
         """`instant` if start <= instant < end of an interval, else the next start."""
