@@ -28,12 +28,13 @@ CALS = {
     "es": cal(MAD, "mon-fri 09:00-17:00", holidays=["ES"]),
     "es-ct": cal(MAD, "mon-fri 09:00-17:00", holidays=["ES-CT"]),
     "night": cal(LIS, "mon-fri 22:00-24:00", "tue-sat 00:00-06:00"),
+    "evening": cal(LIS, "mon-fri 18:00-24:00"),
     "ny-early": cal(NY, "mon-sun 00:00-04:00"),
     "lhi-24h": cal(LHI, "mon-sun 00:00-24:00"),
     "apia": cal(APIA, "mon-sun 09:00-17:00"),
 }
 ZONE = {"plain": LIS, "office": LIS, "us": NY, "us-ca": LA, "us-la": LA, "es": MAD, "es-ct": MAD,
-        "night": LIS, "ny-early": NY, "lhi-24h": LHI, "apia": APIA}
+        "night": LIS, "evening": LIS, "ny-early": NY, "lhi-24h": LHI, "apia": APIA}
 
 ADD = [
     # language.md#working-hours: a result may equal a closing time: Monday 17:45 + 15m -> Monday 18:00
@@ -147,6 +148,10 @@ SUBTRACT = [
     ("plain", "Tue 2026-10-06 10:00", "1 day", "Fri 2026-10-02 10:00"),
     ("plain", "Wed 2026-03-18 10:00", "1 week", "Mon 2026-03-09 10:00"),
     ("plain", "Mon 2026-03-16 10:00", "45h", "Mon 2026-03-09 10:00"),
+    # language.md#working-hours: a 24:00 closing time keeps its clock (24:00 of the working day before)
+    ("evening", "Wed 2026-03-11 00:00", "1 day", "Tue 2026-03-10 00:00"),
+    ("evening", "Sat 2026-03-14 10:00", "1 day", "Fri 2026-03-13 00:00"),
+    ("evening", "Sat 2026-03-14 10:00", "1h", "Fri 2026-03-13 23:00"),
     # language.md#working-hours: breaks, backwards
     ("office", "Mon 2026-03-09 14:10", "15m", "Mon 2026-03-09 12:55"),
     ("office", "Mon 2026-03-09 13:30", "0m", "Mon 2026-03-09 13:00"),
