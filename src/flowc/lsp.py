@@ -1,0 +1,610 @@
+"""`flowc lsp`: the language server, on stdin/stdout, built on pygls 2.
+
+It reuses the phases of `flowc check` (`flowc.lower.load` with the editor's
+unsaved buffers as overrides, then `flowc.check.check`), so the editor shows
+the same diagnostics, with the same codes and messages, as the command line.
+
+Features: diagnostics (on open; on change, debounced), hover, go to
+definition, find references, completion, document symbols, and formatting
+when `flowc.fmt.format_text` exists.  The logic lives in `flowc.lsp_model`
+(analysis, symbol table, hover, outline), `flowc.lsp_complete` (completion)
+and `flowc.lsp_text` (positions); this module is the protocol glue.
+
+pygls and lsprotocol are imported here only, so `flowc check` never pays for
+them.  No handler lets an exception escape: a failure is logged to stderr and
+the request gets an empty answer; the server keeps serving.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import sys
+from typing import Any, Callable
+
+from lsprotocol import types as T
+from pygls import uris
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from . import __version__
+from .diagnostics import Diagnostic, Severity
+from .lsp_complete import Item, complete
+from .lsp_model import Analysis, Outline, hover, keyword_at, outline, realpath
+from .lsp_text import UTF16, LineIndex, SpanMapper, apply_change, word_at
+
+log = logging.getLogger("flowc.lsp")
+
+#: Seconds to wait after a change before checking the document again.
+DEBOUNCE = 0.25
+
+
+# ------------------------------------------------------------------ documents
+
+class Doc:
+    """An open document: its text and its latest analyses.  Small on purpose:
+    the text, the latest analysis, and the latest one that parsed."""
+
+    __slots__ = ("uri", "path", "text", "version", "analysis", "good", "pending", "_lines")
+
+    def __init__(self, uri: str, text: str, version: int | None) -> None:
+        self.uri = uri
+        self.path = uri_to_path(uri)
+        self.text = text
+        self.version = version
+        self.analysis: Analysis | None = None
+        self.good: Analysis | None = None
+        self.pending: asyncio.TimerHandle | None = None
+        self._lines: LineIndex | None = None
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None or self._lines.text is not self.text:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+
+def uri_to_path(uri: str) -> str:
+    """A file URI's path; any other URI (untitled:...) stands for itself."""
+    if uri.startswith("file:"):
+        try:
+            path = uris.to_fs_path(uri)
+        except Exception:
+            path = None
+        if path:
+            return os.path.normpath(path)
+    return uri
+
+
+# ------------------------------------------------------------------ protocol
+
+class _Ignored:
+    """A message that could not be read (already answered with an error)."""
+    jsonrpc = "ignored"
+
+
+class FlowProtocol(LanguageServerProtocol):
+    """pygls' protocol, with two changes:
+
+    * a request whose params do not fit the LSP types gets an InvalidParams
+      error response (pygls only logs it, and the client would wait forever);
+    * documents are kept by the server itself (`FlowServer.docs`), with the
+      LSP's own line breaks, instead of in pygls' workspace.
+    """
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                log.warning("invalid params in %s request: %s", data.get("method"), exc)
+                error = JsonRpcInvalidParams(f"invalid params for {data.get('method')}")
+                self._send_response(data["id"], None, error.to_response_error())
+            return _Ignored()
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: T.DidOpenTextDocumentParams):
+        self._server.did_open(params)
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: T.DidChangeTextDocumentParams):
+        self._server.did_change(params)
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: T.DidCloseTextDocumentParams):
+        self._server.did_close(params)
+
+
+def guarded(default: Any = None) -> Callable:
+    """Never let a feature handler raise: log, answer `default`."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(ls, params):
+            try:
+                return fn(ls, params)
+            except Exception:
+                log.exception("flowc lsp: %s failed", fn.__name__)
+                return default() if callable(default) else default
+        return wrapper
+    return deco
+
+
+# ------------------------------------------------------------------ the server
+
+_SEVERITY = {
+    Severity.ERROR: T.DiagnosticSeverity.Error,
+    Severity.WARNING: T.DiagnosticSeverity.Warning,
+    Severity.NOTE: T.DiagnosticSeverity.Information,
+}
+
+_SYMBOL_KINDS = {
+    "calendar": T.SymbolKind.Object, "entity": T.SymbolKind.Struct, "field": T.SymbolKind.Field,
+    "pipeline": T.SymbolKind.Namespace, "stage": T.SymbolKind.Class, "robot": T.SymbolKind.Method,
+    "trigger": T.SymbolKind.Event, "scenario": T.SymbolKind.Module, "record": T.SymbolKind.Variable,
+    "employee": T.SymbolKind.Constant, "contact": T.SymbolKind.Constant, "company": T.SymbolKind.Constant,
+    "form": T.SymbolKind.Interface, "template": T.SymbolKind.File,
+}
+
+_COMPLETION_KINDS = {
+    "keyword": T.CompletionItemKind.Keyword, "field": T.CompletionItemKind.Field,
+    "stage": T.CompletionItemKind.EnumMember, "pipeline": T.CompletionItemKind.Module,
+    "calendar": T.CompletionItemKind.Value, "employee": T.CompletionItemKind.Constant,
+    "action": T.CompletionItemKind.Function, "param": T.CompletionItemKind.Property,
+    "robot": T.CompletionItemKind.Method, "trigger": T.CompletionItemKind.Event,
+    "form": T.CompletionItemKind.Interface, "template": T.CompletionItemKind.File,
+    "entity": T.CompletionItemKind.Struct,
+}
+
+
+def _formatter() -> Callable[[str], str] | None:
+    """`flowc.fmt.format_text`, if the package has a formatter."""
+    import importlib.util
+
+    try:
+        if importlib.util.find_spec("flowc.fmt") is None:
+            return None
+        from . import fmt  # type: ignore[attr-defined]
+    except Exception:
+        log.exception("flowc lsp: flowc.fmt cannot be imported; formatting is off")
+        return None
+    fn = getattr(fmt, "format_text", None)
+    return fn if callable(fn) else None
+
+
+class FlowServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("flowc", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental,
+                         protocol_cls=FlowProtocol)
+        self.docs: dict[str, Doc] = {}
+        # root document URI -> {URI: diagnostics of that URI found by checking the root}
+        self.contrib: dict[str, dict[str, list[T.Diagnostic]]] = {}
+
+    # -- errors -------------------------------------------------------------
+    def report_server_error(self, error: Exception, source) -> None:
+        # Log only: pygls would also pop a message up in the editor.
+        log.error("flowc lsp: %s: %s", getattr(source, "__name__", source), error)
+
+    # -- client settings ------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        try:
+            enc = self.workspace.position_encoding
+        except Exception:
+            return UTF16
+        return str(getattr(enc, "value", enc) or UTF16)
+
+    def _cap(self, path: str, default: Any = None) -> Any:
+        obj: Any = getattr(self.protocol, "client_capabilities", None)
+        for part in path.split("."):
+            if obj is None:
+                return default
+            obj = getattr(obj, part, None)
+        return default if obj is None else obj
+
+    # -- paths and URIs ---------------------------------------------------------
+    def uri_for(self, path: str) -> str:
+        real = realpath(path)
+        for doc in self.docs.values():
+            if doc.path == path or realpath(doc.path) == real:
+                return doc.uri
+        if "://" in path or path.startswith("untitled:"):
+            return path
+        return uris.from_fs_path(os.path.abspath(path)) or path
+
+    def mapper(self, analysis: Analysis, path: str) -> SpanMapper:
+        cache = analysis.__dict__.setdefault("_mappers", {})
+        key = (path, self.encoding)
+        m = cache.get(key)
+        if m is None:
+            src = analysis.source(path)
+            text = src.text if src is not None else ""
+            if src is None:
+                doc = self.docs.get(self.uri_for(path))
+                text = doc.text if doc is not None else ""
+            m = cache[key] = SpanMapper(text, self.encoding)
+        return m
+
+    def lsp_range(self, analysis: Analysis, span) -> T.Range:
+        (l1, c1), (l2, c2) = self.mapper(analysis, span.path).lsp_range(span)
+        return T.Range(T.Position(l1, c1), T.Position(l2, c2))
+
+    def location(self, analysis: Analysis, span) -> T.Location:
+        return T.Location(self.uri_for(span.path), self.lsp_range(analysis, span))
+
+    # -- documents ---------------------------------------------------------------
+    def did_open(self, params: T.DidOpenTextDocumentParams) -> None:
+        try:
+            td = params.text_document
+            doc = Doc(td.uri, td.text, td.version)
+            old = self.docs.get(td.uri)
+            if old is not None and old.pending is not None:
+                old.pending.cancel()
+            self.docs[td.uri] = doc
+            self.run(doc)
+            self.refresh_dependents(doc)
+        except Exception:
+            log.exception("flowc lsp: didOpen failed")
+
+    def did_change(self, params: T.DidChangeTextDocumentParams) -> None:
+        try:
+            doc = self.docs.get(params.text_document.uri)
+            if doc is None:
+                log.warning("flowc lsp: change of a document that is not open: %s", params.text_document.uri)
+                return
+            text = doc.text
+            for change in params.content_changes:
+                rng = getattr(change, "range", None)
+                if rng is None:
+                    text = change.text
+                else:
+                    text = apply_change(text, (rng.start.line, rng.start.character),
+                                        (rng.end.line, rng.end.character), change.text, self.encoding)
+            doc.text = text
+            doc.version = params.text_document.version
+            self.schedule(doc)
+        except Exception:
+            log.exception("flowc lsp: didChange failed")
+
+    def did_close(self, params: T.DidCloseTextDocumentParams) -> None:
+        try:
+            doc = self.docs.pop(params.text_document.uri, None)
+            if doc is None:
+                return
+            if doc.pending is not None:
+                doc.pending.cancel()
+            old = self.contrib.pop(doc.uri, {})
+            for uri in old:
+                self.publish_uri(uri)
+            self.refresh_dependents(doc)
+        except Exception:
+            log.exception("flowc lsp: didClose failed")
+
+    def schedule(self, doc: Doc) -> None:
+        """Check `doc` again after DEBOUNCE seconds, replacing a pending run."""
+        if doc.pending is not None:
+            doc.pending.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.run(doc)
+            return
+        doc.pending = loop.call_later(DEBOUNCE, self._run_pending, doc.uri)
+
+    def _run_pending(self, uri: str) -> None:
+        doc = self.docs.get(uri)
+        if doc is None:
+            return
+        doc.pending = None
+        try:
+            self.run(doc)
+            self.refresh_dependents(doc)
+        except Exception:
+            log.exception("flowc lsp: checking %s failed", uri)
+
+    def fresh(self, doc: Doc) -> Analysis | None:
+        """The document's analysis for its current text (run now if a run is pending)."""
+        if doc.pending is not None or doc.analysis is None or doc.analysis.text is not doc.text:
+            if doc.pending is not None:
+                doc.pending.cancel()
+                doc.pending = None
+            self.run(doc)
+        return doc.analysis
+
+    def refresh_dependents(self, changed: Doc) -> None:
+        """Other open documents that load `changed` (with `use`): check them again."""
+        real = realpath(changed.path)
+        for doc in list(self.docs.values()):
+            if doc is changed or doc.analysis is None:
+                continue
+            if any(realpath(p) == real for p in doc.analysis.paths if p != doc.path):
+                self.schedule(doc)
+
+    def overrides(self) -> dict[str, str]:
+        out = {}
+        for d in self.docs.values():
+            out[d.path] = d.text
+            real = realpath(d.path)
+            out.setdefault(real, d.text)
+        return out
+
+    def run(self, doc: Doc) -> None:
+        analysis = Analysis(doc.path, doc.text, doc.version, self.overrides())
+        doc.analysis = analysis
+        if analysis.parsed:
+            doc.good = analysis
+        self.publish(doc, analysis)
+
+    # -- diagnostics ---------------------------------------------------------------
+    def to_lsp(self, analysis: Analysis, d: Diagnostic) -> T.Diagnostic:
+        related_ok = bool(self._cap("text_document.publish_diagnostics.related_information", False))
+        message = d.summary
+        if d.detail:
+            message += f"\n{d.detail}"
+        related = []
+        for n in d.notes:
+            if n.span is not None and related_ok:
+                related.append(T.DiagnosticRelatedInformation(self.location(analysis, n.span), n.message))
+            elif n.span is not None:
+                where = f"{n.span.path}:{n.span.line}:{n.span.column}"
+                message += f"\n{n.kind}: {n.message} ({where})"
+            else:
+                message += f"\n{n.kind}: {n.message}"
+        return T.Diagnostic(
+            range=self.lsp_range(analysis, d.span),
+            message=message,
+            severity=_SEVERITY.get(d.severity, T.DiagnosticSeverity.Error),
+            code=d.code,
+            source="flowc",
+            related_information=related or None,
+        )
+
+    def publish(self, doc: Doc, analysis: Analysis) -> None:
+        found: dict[str, list[T.Diagnostic]] = {doc.uri: []}
+        for d in analysis.diagnostics():
+            try:
+                uri = doc.uri if d.span.path == doc.path else self.uri_for(d.span.path)
+                found.setdefault(uri, []).append(self.to_lsp(analysis, d))
+            except Exception:
+                log.exception("flowc lsp: cannot convert diagnostic %s", d)
+        old = self.contrib.get(doc.uri, {})
+        self.contrib[doc.uri] = found
+        for uri in set(old) | set(found):
+            self.publish_uri(uri)
+
+    def publish_uri(self, uri: str) -> None:
+        """Send the diagnostics of `uri`: what every open root found there."""
+        merged: list[T.Diagnostic] = []
+        seen = set()
+        for contributions in self.contrib.values():
+            for diag in contributions.get(uri, ()):
+                key = (diag.code, diag.range.start.line, diag.range.start.character,
+                       diag.range.end.line, diag.range.end.character, diag.message)
+                if key not in seen:
+                    seen.add(key)
+                    merged.append(diag)
+        doc = self.docs.get(uri)
+        version = doc.version if doc is not None and doc.analysis is not None \
+            and doc.analysis.text is doc.text else None
+        self.text_document_publish_diagnostics(
+            T.PublishDiagnosticsParams(uri=uri, diagnostics=merged, version=version))
+
+    # -- lookups shared by features ---------------------------------------------------
+    def doc_at(self, td: T.TextDocumentIdentifier, pos: T.Position | None = None) -> tuple[Doc, int] | None:
+        doc = self.docs.get(td.uri)
+        if doc is None:
+            log.info("flowc lsp: request for a document that is not open: %s", td.uri)
+            return None
+        if pos is None:
+            return doc, 0
+        if pos.line < 0 or pos.character < 0 or pos.line >= len(doc.lines.starts):
+            log.info("flowc lsp: position %s:%s outside %s", pos.line, pos.character, td.uri)
+            return None
+        return doc, doc.lines.offset(pos.line, pos.character, self.encoding)
+
+    def names_analysis(self, doc: Doc) -> Analysis | None:
+        """The analysis whose names can be trusted for `doc`: the current one if
+        the document parsed, else the last one that did."""
+        a = self.fresh(doc)
+        if a is not None and a.parsed:
+            return a
+        return doc.good
+
+    def same_text(self, doc: Doc, analysis: Analysis, span) -> bool:
+        """A span of an older analysis still says the same in the current text."""
+        if analysis.text is doc.text or span.path != doc.path:
+            return True
+        return analysis.text[span.start:span.end] == doc.text[span.start:span.end]
+
+
+def create_server() -> FlowServer:
+    server = FlowServer()
+
+    @server.feature(T.TEXT_DOCUMENT_HOVER)
+    @guarded()
+    def on_hover(ls: FlowServer, params: T.HoverParams):
+        found = ls.doc_at(params.text_document, params.position)
+        if found is None:
+            return None
+        doc, offset = found
+        a = ls.names_analysis(doc)
+        if a is None:
+            return None
+        kw = keyword_at(a, doc.path, offset) if a.text is doc.text else None
+        if kw is None and a.text is not doc.text:
+            w = word_at(doc.text, offset)
+            kw = doc.text[w[0]:w[1]] if w else None
+        result = hover(a, doc.path, offset, kw)
+        if result is None:
+            return None
+        text, span = result
+        if span is not None and not ls.same_text(doc, a, span):
+            return None
+        markdown = T.MarkupKind.Markdown in (ls._cap("text_document.hover.content_format", None)
+                                             or [T.MarkupKind.Markdown])
+        if not markdown:
+            text = text.replace("**", "").replace("`", "")
+        rng = ls.lsp_range(a, span) if span is not None else None
+        if rng is None:
+            w = word_at(doc.text, offset)
+            if w is not None:
+                s, e = doc.lines.position(w[0], ls.encoding), doc.lines.position(w[1], ls.encoding)
+                rng = T.Range(T.Position(*s), T.Position(*e))
+        return T.Hover(contents=T.MarkupContent(
+            kind=T.MarkupKind.Markdown if markdown else T.MarkupKind.PlainText, value=text), range=rng)
+
+    @server.feature(T.TEXT_DOCUMENT_DEFINITION)
+    @guarded()
+    def on_definition(ls: FlowServer, params: T.DefinitionParams):
+        found = ls.doc_at(params.text_document, params.position)
+        if found is None:
+            return None
+        doc, offset = found
+        a = ls.names_analysis(doc)
+        if a is None:
+            return None
+        occ = a.table.occ_at(doc.path, offset)
+        if occ is None or occ.key is None or not ls.same_text(doc, a, occ.span):
+            return None
+        if occ.kind == "file":
+            target = occ.target.resolved
+            return [T.Location(ls.uri_for(target), T.Range(T.Position(0, 0), T.Position(0, 0)))]
+        decls = [o for o in a.table.with_key(occ.key) if o.decl]
+        return [ls.location(a, o.span) for o in decls] or None
+
+    @server.feature(T.TEXT_DOCUMENT_REFERENCES)
+    @guarded()
+    def on_references(ls: FlowServer, params: T.ReferenceParams):
+        found = ls.doc_at(params.text_document, params.position)
+        if found is None:
+            return None
+        doc, offset = found
+        a = ls.names_analysis(doc)
+        if a is None:
+            return None
+        occ = a.table.occ_at(doc.path, offset)
+        if occ is None or occ.key is None or not ls.same_text(doc, a, occ.span):
+            return None
+        include = params.context.include_declaration if params.context else True
+        out, seen = [], set()
+        analyses = [a] + [d.analysis for d in ls.docs.values() if d.analysis is not None and d.analysis is not a]
+        for an in analyses:
+            for o in an.table.with_key(occ.key):
+                if o.decl and not include:
+                    continue
+                key = (realpath(o.span.path), o.span.start, o.span.end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(ls.location(an, o.span))
+        if occ.kind == "file" and include:
+            out.insert(0, T.Location(ls.uri_for(occ.target.resolved), T.Range(T.Position(0, 0), T.Position(0, 0))))
+        return out
+
+    @server.feature(T.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded()
+    def on_document_symbol(ls: FlowServer, params: T.DocumentSymbolParams):
+        found = ls.doc_at(params.text_document)
+        if found is None:
+            return None
+        doc, _ = found
+        a = ls.names_analysis(doc)
+        if a is None:
+            return []
+        entries = outline(a, doc.path)
+        if ls._cap("text_document.document_symbol.hierarchical_document_symbol_support", False):
+            return [_document_symbol(ls, a, e) for e in entries]
+        flat: list[T.SymbolInformation] = []
+
+        def walk(items: tuple[Outline, ...] | list[Outline], container: str | None) -> None:
+            for e in items:
+                flat.append(T.SymbolInformation(
+                    name=e.name, kind=_SYMBOL_KINDS.get(e.kind, T.SymbolKind.Object),
+                    location=T.Location(doc.uri, ls.lsp_range(a, e.span)), container_name=container))
+                walk(e.children, e.name)
+        walk(entries, None)
+        return flat
+
+    @server.feature(T.TEXT_DOCUMENT_COMPLETION,
+                    T.CompletionOptions(trigger_characters=[".", "{", ":"], resolve_provider=False))
+    @guarded()
+    def on_completion(ls: FlowServer, params: T.CompletionParams):
+        found = ls.doc_at(params.text_document, params.position)
+        if found is None:
+            return None
+        doc, offset = found
+        current = ls.fresh(doc)
+        names = current if current is not None and current.parsed else (doc.good or current)
+        snippets = bool(ls._cap("text_document.completion.completion_item.snippet_support", False))
+        items = complete(doc.text, offset, current, names, snippets)
+        return T.CompletionList(is_incomplete=False,
+                                items=[_completion_item(ls, doc, offset, it) for it in items])
+
+    fmt = _formatter()
+    if fmt is not None:
+        @server.feature(T.TEXT_DOCUMENT_FORMATTING)
+        @guarded()
+        def on_formatting(ls: FlowServer, params: T.DocumentFormattingParams):
+            found = ls.doc_at(params.text_document)
+            if found is None:
+                return None
+            doc, _ = found
+            a = ls.fresh(doc)
+            if a is None or not a.parsed:
+                return []  # never reformat a file that does not parse
+            new = fmt(doc.text)
+            if not isinstance(new, str) or new == doc.text:
+                return []
+            end = doc.lines.position(len(doc.text), ls.encoding)
+            return [T.TextEdit(T.Range(T.Position(0, 0), T.Position(*end)), new)]
+
+    return server
+
+
+def _document_symbol(ls: FlowServer, a: Analysis, e: Outline) -> T.DocumentSymbol:
+    rng = ls.lsp_range(a, e.span)
+    sel = ls.lsp_range(a, e.selection)
+    if not _inside(sel, rng):
+        sel = rng
+    return T.DocumentSymbol(
+        name=e.name or "?", kind=_SYMBOL_KINDS.get(e.kind, T.SymbolKind.Object), range=rng,
+        selection_range=sel, detail=e.detail or None,
+        children=[_document_symbol(ls, a, c) for c in e.children] or None)
+
+
+def _inside(inner: T.Range, outer: T.Range) -> bool:
+    key = lambda p: (p.line, p.character)  # noqa: E731
+    return key(outer.start) <= key(inner.start) and key(inner.end) <= key(outer.end)
+
+
+def _completion_item(ls: FlowServer, doc: Doc, offset: int, it: Item) -> T.CompletionItem:
+    start = it.start
+    word = word_at(doc.text, offset)
+    if start is None:
+        start = word[0] if word is not None and word[0] < offset else offset
+    pos_start = doc.lines.position(start, ls.encoding)
+    pos_end = doc.lines.position(offset, ls.encoding)
+    if pos_start[0] != pos_end[0]:  # a completion edit stays on one line
+        start = word[0] if word is not None and word[0] < offset else offset
+        pos_start = doc.lines.position(start, ls.encoding)
+    text = it.snippet if it.snippet is not None else (it.insert or it.label)
+    rng = T.Range(T.Position(*pos_start), T.Position(*pos_end))
+    return T.CompletionItem(
+        label=it.label,
+        kind=_COMPLETION_KINDS.get(it.kind, T.CompletionItemKind.Text),
+        detail=it.detail or None,
+        documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=it.doc) if it.doc else None,
+        sort_text=it.sort or None,
+        filter_text=it.label,
+        insert_text_format=T.InsertTextFormat.Snippet if it.snippet is not None else T.InsertTextFormat.PlainText,
+        text_edit=T.TextEdit(rng, text),
+    )
+
+
+def serve() -> None:
+    """Run the language server on stdin/stdout until the client exits."""
+    level = os.environ.get("FLOWC_LSP_LOG", "WARNING").upper()
+    logging.basicConfig(stream=sys.stderr, level=getattr(logging, level, logging.WARNING),
+                        format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    create_server().start_io()

@@ -1,0 +1,888 @@
+"""What the language server knows about one document: the project loaded from
+it (through `flowc.lower.load` and `flowc.check.check`, the same phases as
+`flowc check`), and a table of every name in it, declarations and uses, built
+from the IR spans.  Hover, go to definition, find references and the outline
+are answered from that table.
+
+No pygls or lsprotocol import here: `flowc.lsp` converts to LSP types.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+from typing import Any, Iterable, Iterator
+
+import attrs
+
+from . import ir, schema
+from .diagnostics import Diagnostic, Diagnostics
+from .source import Source, Span
+from .syntax import Tok
+
+log = logging.getLogger("flowc.lsp")
+
+#: Codes of the parse phase: a document with one of these did not parse.
+PARSE_CODES = frozenset({"F001", "F002", "F003", "F007", "F008"})
+
+_NAME = re.compile(r"[^\W\d]\w*")
+
+
+def realpath(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return path
+
+
+# ------------------------------------------------------------------ occurrences
+
+@attrs.frozen
+class Occ:
+    """One occurrence of a name: a declaration or a use.
+
+    `key` identifies the thing named (the same key in every file and every
+    analysis): ("stage", pipeline, stage), ("field", entity, field), ...
+    `key` is None for names that only have a hover (relation sub-fields).
+    """
+    kind: str
+    key: tuple | None
+    span: Span
+    decl: bool
+    target: Any = None
+    context: Any = None
+    name: str = ""
+
+
+@attrs.frozen
+class Area:
+    """A region with a hover but no name: a robot's action words, a trigger's
+    event words, the `robot` / `trigger` keywords."""
+    kind: str  # "robot", "trigger"
+    span: Span
+    target: Any
+    context: Any = None
+
+
+@attrs.frozen
+class Outline:
+    """One entry of the document outline."""
+    name: str
+    kind: str  # calendar, entity, field, pipeline, stage, robot, trigger, scenario, record, ...
+    span: Span
+    selection: Span
+    detail: str = ""
+    children: tuple["Outline", ...] = ()
+
+
+@attrs.frozen
+class RobotPlace:
+    """Where a robot runs: its stage and pipeline (None for a reusable
+    definition), and the robot before it in the stage."""
+    pipeline: ir.Pipeline | None
+    stage: ir.Stage | None
+    previous: ir.Robot | None = None
+    placements: tuple = ()  # for a definition: ((pipeline, stage), ...) where it is used
+
+
+# ------------------------------------------------------------------ analysis
+
+class Analysis:
+    """One run of load + check for a root document."""
+
+    def __init__(self, root: str, text: str, version: int | None,
+                 overrides: dict[str, str]) -> None:
+        from .lower import load
+
+        self.root = root
+        self.text = text
+        self.version = version
+        self.diags = Diagnostics()
+        self.index = None
+        self.project: ir.Project | None = None
+        self.modules: dict[str, Any] = {}
+        self.failed = False
+        all_overrides = dict(overrides)
+        all_overrides[root] = text
+        try:
+            project, modules = load([root], self.diags, overrides=all_overrides)
+            self.project = project
+            self.modules = {m.path: m for m in modules}
+        except Exception:  # a bug in a phase: keep serving, say so in the log
+            log.exception("flowc: loading %s failed", root)
+            self.failed = True
+            return
+        try:
+            from .check import check
+
+            self.index = check(project, self.diags)
+        except Exception:
+            log.exception("flowc: checking %s failed", root)
+            from .index import Index
+
+            try:
+                self.index = Index(project)
+            except Exception:
+                log.exception("flowc: indexing %s failed", root)
+
+    # -- state ------------------------------------------------------------
+    @property
+    def parsed(self) -> bool:
+        """The root document parsed (its names and spans can be trusted)."""
+        if self.failed or self.project is None:
+            return False
+        return not any(d.code in PARSE_CODES and d.span.path == self.root for d in self.diags)
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self.modules)
+
+    def source(self, path: str) -> Source | None:
+        m = self.modules.get(path)
+        return m.source if m is not None else None
+
+    def diagnostics(self) -> list[Diagnostic]:
+        shown, _ = self.diags.shown()
+        return shown
+
+    # -- the symbol table ---------------------------------------------------
+    @functools.cached_property
+    def table(self) -> "SymbolTable":
+        table = SymbolTable(self)
+        if self.project is not None and self.index is not None:
+            try:
+                table.build()
+            except Exception:
+                log.exception("flowc: building the symbol table of %s failed", self.root)
+        return table
+
+
+class SymbolTable:
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.occs: list[Occ] = []
+        self.areas: list[Area] = []
+        self._by_path: dict[str, list] | None = None
+
+    # -- queries ----------------------------------------------------------
+    def in_path(self, path: str) -> list:
+        if self._by_path is None:
+            by: dict[str, list] = {}
+            for o in self.occs:
+                by.setdefault(o.span.path, []).append(o)
+            for a in self.areas:
+                by.setdefault(a.span.path, []).append(a)
+            self._by_path = by
+        return self._by_path.get(path, [])
+
+    def at(self, path: str, offset: int) -> list:
+        """Occurrences and areas containing `offset`, innermost first
+        (names before areas)."""
+        hits = [x for x in self.in_path(path) if x.span.start <= offset <= x.span.end]
+        hits.sort(key=lambda x: (isinstance(x, Area), x.span.end - x.span.start))
+        return hits
+
+    def occ_at(self, path: str, offset: int) -> Occ | None:
+        for x in self.at(path, offset):
+            if isinstance(x, Occ):
+                return x
+        return None
+
+    def with_key(self, key: tuple) -> list[Occ]:
+        return [o for o in self.occs if o.key == key]
+
+    # -- building -----------------------------------------------------------
+    def add(self, kind: str, key: tuple | None, name: ir.Name | Span | None, decl: bool = False,
+            target: Any = None, context: Any = None, text: str | None = None) -> None:
+        if name is None:
+            return
+        span = name.span if isinstance(name, ir.Name) else name
+        if span is None:
+            return
+        value = text if text is not None else (name.value if isinstance(name, ir.Name) else "")
+        self.occs.append(Occ(kind, key, span, decl, target, context, value))
+
+    def build(self) -> None:
+        a = self.analysis
+        p = a.project
+        idx = a.index
+        self.placements = self._placements()
+        for u in p.uses:
+            key = ("file", realpath(u.resolved)) if u.resolved else None
+            self.occs.append(Occ("file", key, u.span, False, u, None, u.path))
+        for c in p.calendars:
+            self.add("calendar", ("calendar", c.name.value), c.name, True, c)
+        for e in p.entities:
+            self.add("entity", ("entity", e.name.value), e.name, True, e)
+            for f in e.fields:
+                info = idx.fields(e.name.value).get(f.name.value)
+                self.add("field", ("field", e.name.value, f.name.value), f.name, True,
+                         info or f, e.name.value)
+        for person in p.employees:
+            if person.kind == "employee":
+                self._person(person, None)
+        for form in p.forms:
+            self.add("form", ("form", form.name.value), form.name, True, form)
+        for t in p.templates:
+            self.add("template", ("template", t.name.value), t.name, True, t)
+        for r in p.robot_defs:
+            places = self.placements.get(("robot", r.name.value), ())
+            entity = places[0][0].entity.value if places else None
+            self.add("robot", ("robot", r.name.value), r.name, True, r,
+                     RobotPlace(None, None, None, tuple(places)))
+            self._robot_body(r, places[0][0] if places else None, entity, RobotPlace(None, None, None, tuple(places)))
+        for t in p.trigger_defs:
+            places = self.placements.get(("trigger", t.name.value), ()) if t.name else ()
+            entity = places[0][0].entity.value if places else None
+            ctx = RobotPlace(None, None, None, tuple(places))
+            if t.name is not None:
+                self.add("trigger", ("trigger", t.name.value), t.name, True, t, ctx)
+            self._trigger_body(t, places[0][0] if places else None, entity, ctx)
+        for pl in p.pipelines:
+            self._pipeline(pl)
+        for sc in p.scenarios:
+            self._scenario(sc)
+
+    def _placements(self) -> dict:
+        out: dict = {}
+        for pl in self.analysis.project.pipelines:
+            for st in pl.stages:
+                for r in st.robots:
+                    if r.used_at is not None:
+                        out.setdefault(("robot", r.name.value), []).append((pl, st))
+                for t in st.triggers:
+                    if t.used_at is not None and t.name is not None:
+                        out.setdefault(("trigger", t.name.value), []).append((pl, st))
+        return out
+
+    # -- pipelines ----------------------------------------------------------
+    def _pipeline(self, pl: ir.Pipeline) -> None:
+        entity = pl.entity.value
+        self.add("pipeline", ("pipeline", pl.name.value), pl.name, True, pl)
+        self.add("entity", ("entity", entity), pl.entity, False, entity)
+        for st in pl.stages:
+            self.add("stage", ("stage", pl.name.value, st.name.value), st.name, True, st, pl)
+            previous = None
+            for r in st.robots:
+                place = RobotPlace(pl, st, previous)
+                if r.used_at is not None:
+                    self.add("robot", ("robot", r.name.value), r.used_at, False, r, place, r.name.value)
+                else:
+                    self.add("robot", ("robot", r.name.value), r.name, True, r, place)
+                    self._robot_body(r, pl, entity, place)
+                previous = r
+            for t in st.triggers:
+                place = RobotPlace(pl, st)
+                if t.used_at is not None:
+                    self.add("trigger", ("trigger", t.name.value) if t.name else None, t.used_at, False,
+                             t, place, t.name.value if t.name else "")
+                    continue
+                if t.name is not None:
+                    self.add("trigger", ("trigger", t.name.value), t.name, True, t, place)
+                self._trigger_body(t, pl, entity, place)
+
+    def _keyword_area(self, kind: str, span: Span, target: Any, place: RobotPlace) -> None:
+        src = self.analysis.source(span.path)
+        if src is not None and src.text.startswith(kind, span.start):
+            self.areas.append(Area(kind, src.span(span.start, span.start + len(kind)), target, place))
+
+    def _robot_body(self, r: ir.Robot, pl: ir.Pipeline | None, entity: str | None, place: RobotPlace) -> None:
+        self.areas.append(Area("robot", self._action_words(r), r, place))
+        self._keyword_area("robot", r.span, r, place)
+        for param in r.action.params:
+            self._value(param.value, pl, entity, param.name, r.action.kind)
+        tm = r.timing
+        if tm.calendar is not None:
+            cal = self.analysis.index.calendars.get(tm.calendar.value)
+            self.add("calendar", ("calendar", tm.calendar.value), tm.calendar, False, cal)
+        if tm.relative is not None:
+            self._field_ref(tm.relative.field, entity)
+        if r.condition is not None:
+            self._expr(r.condition, entity)
+
+    def _action_words(self, r: ir.Robot) -> Span:
+        """The span of the words that name a robot's action (`send email`)."""
+        span = r.action.span
+        src = self.analysis.source(span.path)
+        words = schema.ACTIONS.get(r.action.kind, {}).get("words", "")
+        if src is None or not words:
+            return span
+        text = src.text
+        pos = span.start
+        for w in words.split():
+            m = re.compile(r"\s*(?:#[^\n]*\n\s*)*" + re.escape(w) + r"\b").match(text, pos)
+            if m is None:
+                return span
+            pos = m.end()
+        return src.span(span.start, pos)
+
+    def _trigger_body(self, t: ir.Trigger, pl: ir.Pipeline | None, entity: str | None, place: RobotPlace) -> None:
+        self.areas.append(Area("trigger", t.event.span, t, place))
+        self._keyword_area("trigger", t.span, t, place)
+        ev = t.event
+        if ev.kind == "field_changed" and isinstance(ev.arg, tuple):
+            for n in ev.arg:
+                self._field_name(n, entity)
+        elif isinstance(ev.arg, ir.Name) and not self._is_string(ev.arg):
+            what = schema.EVENTS.get(ev.kind, ("", "", None))[2]
+            if what in ("form", "template"):
+                table = self.analysis.index.forms if what == "form" else self.analysis.index.templates
+                self.add(what, (what, ev.arg.value), ev.arg, False, table.get(ev.arg.value))
+        if t.condition is not None:
+            self._expr(t.condition, entity)
+
+    def _is_string(self, name: ir.Name) -> bool:
+        src = self.analysis.source(name.span.path)
+        return src is not None and src.text[name.span.start:name.span.start + 1] == '"'
+
+    # -- values ---------------------------------------------------------------
+    def _value(self, value: Any, pl: ir.Pipeline | None, entity: str | None, param: str, action: str) -> None:
+        if isinstance(value, ir.Template):
+            for ph in value.placeholders:
+                self._placeholder(ph, entity)
+        elif isinstance(value, ir.Recipient):
+            if value.kind == "employee" and value.name is not None:
+                self._employee(value.name)
+        elif isinstance(value, ir.StageRef):
+            target_entity = entity
+            self._stage_ref(value, pl, None if action == "copy_record" else target_entity)
+        elif isinstance(value, ir.FieldRef):
+            self._field_ref(value, entity)
+        elif isinstance(value, ir.Name):
+            if param == "template":
+                self.add("template", ("template", value.value), value, False,
+                         self.analysis.index.templates.get(value.value))
+            elif param == "entity":
+                self.add("entity", ("entity", value.value), value, False, value.value)
+        elif isinstance(value, tuple):
+            for v in value:
+                if isinstance(v, ir.Recipient):
+                    self._value(v, pl, entity, param, action)
+                elif isinstance(v, ir.Name) and param in ("invite", "observers"):
+                    self._employee(v)
+                elif isinstance(v, ir.Attachment) and v.kind == "field":
+                    self._field_name(ir.Name(v.value, v.span), entity)
+        elif _is_expr(value):
+            self._expr(value, entity)
+
+    def _employee(self, name: ir.Name) -> None:
+        self.add("employee", ("employee", name.value), name, False,
+                 self.analysis.index.employees.get(name.value))
+
+    def _person(self, person: ir.Person, scenario: ir.Scenario | None) -> None:
+        if person.kind == "employee":
+            key = ("employee", person.name.value)
+        else:
+            key = ("person", scenario.name.value if scenario else "", person.name.value)
+        self.add(person.kind, key, person.name, True, person)
+        if person.supervisor is not None:
+            self._employee(person.supervisor)
+
+    def _stage_ref(self, ref: ir.StageRef, current: ir.Pipeline | None, entity: str | None) -> None:
+        idx = self.analysis.index
+        found = idx.resolve_stage(ref, current, entity)
+        if ref.pipeline is not None:
+            self.add("pipeline", ("pipeline", ref.pipeline.value), ref.pipeline, False,
+                     idx.pipelines.get(ref.pipeline.value))
+        if found is not None:
+            pl, st = found
+            self.add("stage", ("stage", pl.name.value, st.name.value), ref.stage, False, st, pl)
+        else:
+            owner = ref.pipeline.value if ref.pipeline else (current.name.value if current else "")
+            self.add("stage", ("stage", owner, ref.stage.value), ref.stage, False, None, None)
+
+    # -- fields -------------------------------------------------------------
+    def _field_info(self, entity: str | None, name: str):
+        idx = self.analysis.index
+        if entity is not None:
+            return idx.fields(entity).get(name)
+        for e in idx.entities:
+            info = idx.fields(e).get(name)
+            if info is not None and not info.builtin:
+                return info
+        return idx.fields("deal").get(name)
+
+    def _field_key(self, entity: str | None, name: str) -> tuple:
+        if entity is None:
+            owners = [e.name.value for e in self.analysis.project.entities
+                      if any(f.name.value == name for f in e.fields)]
+            entity = owners[0] if len(owners) == 1 else None
+        return ("field", entity, name)
+
+    def _field_name(self, name: ir.Name, entity: str | None) -> None:
+        self.add("field", self._field_key(entity, name.value), name, False,
+                 self._field_info(entity, name.value), entity)
+
+    def _path_parts(self, span: Span, path: tuple[str, ...]) -> list[Span]:
+        """Spans of each name of a field path written at `span`."""
+        src = self.analysis.source(span.path)
+        if src is None:
+            return []
+        out = []
+        pos = span.start
+        for part in path:
+            m = re.compile(re.escape(part) + r"(?!\w)").search(src.text, pos, span.end)
+            if m is None:
+                break
+            out.append(src.span(m.start(), m.end()))
+            pos = m.end()
+        return out
+
+    def _path(self, path: tuple[str, ...], span: Span, entity: str | None) -> None:
+        parts = self._path_parts(span, path)
+        if not parts:
+            return
+        self.add("field", self._field_key(entity, path[0]), parts[0], False,
+                 self._field_info(entity, path[0]), entity, path[0])
+        info = self._field_info(entity, path[0])
+        typ = info.type if info is not None else None
+        for name, sp in zip(path[1:], parts[1:]):
+            sub = schema.RELATION_FIELDS.get(typ or "", {})
+            typ = sub.get(name)
+            self.add("subfield", None, sp, False, (name, typ), ".".join(path[:path.index(name) + 1]), name)
+
+    def _field_ref(self, ref: ir.FieldRef, entity: str | None) -> None:
+        self._path(ref.path, ref.span, entity)
+
+    def _placeholder(self, ph: ir.Placeholder, entity: str | None) -> None:
+        self._path(ph.path, ph.span, entity)
+
+    def _expr(self, expr: Any, entity: str | None) -> None:
+        for e in ir.walk(expr):
+            if isinstance(e, ir.FieldRef):
+                self._field_ref(e, entity)
+
+    # -- scenarios ------------------------------------------------------------
+    def _scenario(self, sc: ir.Scenario) -> None:
+        idx = self.analysis.index
+        self.add("scenario", ("scenario", sc.name.value), sc.name, True, sc)
+        people = {}
+        for person in sc.people:
+            if person.kind != "employee":
+                self._person(person, sc)
+            people[person.name.value] = person
+        records = {}
+        for rec in sc.records:
+            entity = rec.entity.value
+            found = idx.resolve_stage(rec.stage, None, entity)
+            records[rec.name.value] = (rec, found[0] if found else None)
+            self.add("record", ("record", sc.name.value, rec.name.value), rec.name, True, rec, sc)
+            self.add("entity", ("entity", entity), rec.entity, False, entity)
+            self._stage_ref(rec.stage, None, entity)
+            for rv in rec.values:
+                self._field_name(rv.name, entity)
+                info = idx.fields(entity).get(rv.name.value)
+                if info is not None and info.type in schema.RELATIONS:
+                    for v in rv.values:
+                        if isinstance(v, ir.Name):
+                            if v.value in people and people[v.value].kind != "employee":
+                                self.add(people[v.value].kind, ("person", sc.name.value, v.value), v, False,
+                                         people[v.value])
+                            else:
+                                self._employee(v)
+
+        def record(name: ir.Name):
+            rec = records.get(name.value)
+            self.add("record", ("record", sc.name.value, name.value), name, False,
+                     rec[0] if rec else None, sc)
+            return rec
+
+        for h in sc.happenings:
+            rec = record(h.record)
+            entity = rec[0].entity.value if rec else None
+            pipeline = rec[1] if rec else None
+            if h.stage is not None:
+                self._stage_ref(h.stage, pipeline, entity)
+            if h.field is not None:
+                self._field_ref(h.field, entity)
+            if h.value is not None:
+                self._expr(h.value, entity)
+            if h.event is not None and isinstance(h.event.arg, ir.Name) and not self._is_string(h.event.arg):
+                what = schema.EVENTS.get(h.event.kind, ("", "", None))[2]
+                if what in ("form", "template"):
+                    table = idx.forms if what == "form" else idx.templates
+                    self.add(what, (what, h.event.arg.value), h.event.arg, False, table.get(h.event.arg.value))
+        for x in sc.expectations:
+            rec = record(x.record)
+            entity = rec[0].entity.value if rec else None
+            pipeline = rec[1] if rec else None
+            if x.stage is not None:
+                self._stage_ref(x.stage, pipeline, entity)
+            if x.robot is not None:
+                self.add("robot", ("robot", x.robot.value), x.robot, False, None)
+            if x.field is not None:
+                self._field_ref(x.field, entity)
+            if x.value is not None:
+                self._expr(x.value, entity)
+
+
+def _is_expr(value: Any) -> bool:
+    return isinstance(value, (ir.FieldRef, ir.Not, ir.BoolOp, ir.Compare, ir.InList, ir.Contains,
+                              ir.IsSet, ir.Between, ir.Arith, ir.Neg))
+
+
+# ------------------------------------------------------------------ hover
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _days(days: tuple[int, ...]) -> str:
+    out, i = [], 0
+    days = tuple(sorted(days))
+    while i < len(days):
+        j = i
+        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
+            j += 1
+        out.append(_DAYS[days[i]] if i == j else f"{_DAYS[days[i]]}-{_DAYS[days[j]]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def stage_title(stage: ir.Stage) -> str:
+    return stage.title or stage.name.value
+
+
+def timing_words(robot: ir.Robot, place: RobotPlace | None, index) -> str:
+    """The robot's timing in words: "15 working minutes after entering
+    Contract approval, office calendar, Europe/Lisbon"."""
+    tm = robot.timing
+    stage = place.stage if place else None
+    pipeline = place.pipeline if place else None
+    entity = pipeline.entity.value if pipeline else "record"
+    entering = f"entering {stage_title(stage)}" if stage else "entering the stage"
+    cal = index.calendars.get(tm.calendar.value) if (tm.calendar and index) else None
+    cal_words = ""
+    if tm.calendar is not None:
+        tz = index.calendar_timezone(cal) if index else "UTC"
+        cal_words = f", {tm.calendar.value} calendar, {tz}"
+    working = "working " if tm.calendar is not None else ""
+    parts = []
+    if tm.after_previous:
+        prev = place.previous if place else None
+        who = f"the previous robot ({prev.name.value})" if prev else "the previous robot"
+        parts.append(f"after {who} finishes")
+        if tm.delay is not None:
+            parts.append(f"then {_amount(tm.delay, working)}")
+        return ", ".join(parts) + cal_words
+    if tm.delay is not None:
+        return f"{_amount(tm.delay, working)} after {entering}{cal_words}"
+    if tm.relative is not None:
+        rel = tm.relative
+        return f"{_amount(rel.duration, working)} {rel.direction} {rel.field.text}{cal_words}"
+    if tm.at_time is not None:
+        return f"at the next {tm.at_time:%H:%M} after {entering}{cal_words}"
+    if tm.at_datetime is not None:
+        return f"at {tm.at_datetime:%Y-%m-%d %H:%M}{cal_words}"
+    when = f"immediately when the {entity} enters {stage_title(stage)}" if stage \
+        else "immediately when the record enters the stage"
+    if tm.calendar is not None:
+        when += f", within the working hours of the {tm.calendar.value} calendar ({cal_words.rsplit(', ', 1)[-1]})"
+    return when
+
+
+def _amount(d: ir.Duration, working: str) -> str:
+    unit = d.unit if d.amount != 1 else d.unit[:-1]
+    return f"{d.amount} {working}{unit}"
+
+
+def source_text(analysis: Analysis, span: Span | None) -> str:
+    if span is None:
+        return ""
+    src = analysis.source(span.path)
+    if src is None:
+        return ""
+    return " ".join(src.text[span.start:span.end].split())
+
+
+def robot_hover(analysis: Analysis, robot: ir.Robot, place: RobotPlace | None) -> str:
+    spec = schema.ACTIONS.get(robot.action.kind, {})
+    lines = [f"**robot {robot.name.value}**: {spec.get('words', robot.action.kind)}"]
+    if spec.get("doc"):
+        lines.append(spec["doc"])
+    if place is not None and place.stage is None:
+        where = ", ".join(f"{p.name.value}.{s.name.value}" for p, s in place.placements)
+        lines.append("Reusable robot" + (f", placed in {where}." if where else ", not placed in any stage yet."))
+        ctx = None
+        if place.placements:
+            p, s = place.placements[0]
+            prev = None
+            for r in s.robots:
+                if r.name.value == robot.name.value:
+                    break
+                prev = r
+            ctx = RobotPlace(p, s, prev)
+        lines.append("When: " + timing_words(robot, ctx, analysis.index))
+    else:
+        lines.append("When: " + timing_words(robot, place, analysis.index))
+    if robot.condition is not None:
+        lines.append("Condition: `if " + source_text(analysis, robot.condition.span) + "`")
+    return "\n\n".join(lines)
+
+
+def trigger_hover(analysis: Analysis, trig: ir.Trigger, place: RobotPlace | None) -> str:
+    written, desc, _ = schema.EVENTS.get(trig.event.kind, (trig.event.kind, "", None))
+    title = f"**trigger {trig.name.value}**" if trig.name else "**trigger**"
+    lines = [f"{title}: `{source_text(analysis, trig.event.span) or written}`"]
+    stage = place.stage if place else None
+    what = f"when {desc}" if desc else ""
+    if stage is not None:
+        lines.append(f"Moves the {place.pipeline.entity.value} to {stage_title(stage)} {what}.".replace("  ", " "))
+    else:
+        lines.append(f"Moves the record to the stage it is placed in {what}.")
+    lines.append("Can move the record back to an earlier stage (`allow back`)." if trig.allow_back
+                 else "Moves forward only (add `allow back` to also move records back).")
+    if trig.condition is not None:
+        lines.append("Condition: `if " + source_text(analysis, trig.condition.span) + "`")
+    return "\n\n".join(lines)
+
+
+def field_hover(name: str, info, entity: str | None) -> str:
+    if info is None:
+        return f"**{name}**: unknown field" + (f" of {entity}" if entity else "")
+    typ = info.type
+    desc = schema.TYPES.get(typ) or ("the record's client: its contact, else its company" if typ == "client" else "")
+    if info.choices:
+        typ = "list[" + ", ".join(f'"{c}"' for c in info.choices) + "]"
+    where = f" of {entity}" if entity else ""
+    kind = "built-in field" if info.builtin else "field"
+    req = "optional (may be empty)" if info.optional else "required"
+    out = f"**{info.name}**: {typ}, {req}\n\n{kind}{where}" + (f": {desc}" if desc else "")
+    sub = schema.RELATION_FIELDS.get(info.type)
+    if sub:
+        out += "\n\nsub-fields: " + ", ".join(f"`{info.name}.{k}` ({v})" for k, v in sub.items())
+    return out
+
+
+def stage_hover(stage: ir.Stage, pipeline: ir.Pipeline | None) -> str:
+    head = f"**stage {stage.name.value}**" + (f' "{stage.title}"' if stage.title else "")
+    where = f" of pipeline {pipeline.name.value} ({pipeline.entity.value})" if pipeline else ""
+    pos = f", stage {stage.index + 1} of {len(pipeline.stages)}" if pipeline else ""
+    final = {"success": ", final: won", "failure": ", final: lost"}.get(stage.final or "", "")
+    return (f"{head}{where}{pos}{final}\n\n"
+            f"{_plural(len(stage.robots), 'robot')}, {_plural(len(stage.triggers), 'trigger')}")
+
+
+def pipeline_hover(pl: ir.Pipeline) -> str:
+    robots = sum(len(s.robots) for s in pl.stages)
+    triggers = sum(len(s.triggers) for s in pl.stages)
+    title = f' "{pl.title}"' if pl.title else ""
+    return (f"**pipeline {pl.name.value}**{title} for {pl.entity.value}\n\n"
+            f"{_plural(len(pl.stages), 'stage')}: " + ", ".join(s.name.value for s in pl.stages) +
+            f"\n\n{_plural(robots, 'robot')}, {_plural(triggers, 'trigger')}")
+
+
+def calendar_hover(cal: ir.Calendar, index) -> str:
+    tz = index.calendar_timezone(cal) if index else (cal.timezone.value if cal.timezone else "UTC")
+    lines = [f"**calendar {cal.name.value}**, time zone {tz}"]
+    for h in cal.hours:
+        lines.append(f"hours {_days(h.days)} " + ", ".join(f"{_hm(a)}-{_hm(b)}" for a, b in h.ranges))
+    if cal.holidays:
+        lines.append("holidays " + ", ".join(h.country + (f"-{h.subdivision}" if h.subdivision else "")
+                                            for h in cal.holidays))
+    if cal.closed:
+        lines.append("closed " + ", ".join(f"{d.first}" if d.first == d.last else f"{d.first}..{d.last}"
+                                          for d in cal.closed))
+    if cal.open:
+        lines.append("open " + ", ".join(str(d) for o in cal.open for d in o.dates))
+    if not cal.hours:
+        lines.append("no working hours declared")
+    return "\n\n".join(lines)
+
+
+def hover(analysis: Analysis, path: str, offset: int, keyword: str | None) -> tuple[str, Span] | None:
+    """Markdown hover text and the span it is about, or None."""
+    table = analysis.table
+    idx = analysis.index
+    for x in table.at(path, offset):
+        if isinstance(x, Area):
+            if x.kind == "robot":
+                return robot_hover(analysis, x.target, x.context), x.span
+            if x.kind == "trigger":
+                return trigger_hover(analysis, x.target, x.context), x.span
+            continue
+        o: Occ = x
+        k = o.kind
+        if k == "robot" and isinstance(o.target, ir.Robot):
+            return robot_hover(analysis, o.target, o.context), o.span
+        if k == "robot":  # `expect robot legal ...`: the robot it names
+            decls = [d for d in table.with_key(o.key) if d.decl and isinstance(d.target, ir.Robot)]
+            if not decls:
+                return f"**robot {o.name}**: no robot with this name", o.span
+            return robot_hover(analysis, decls[0].target, decls[0].context), o.span
+        if k == "trigger" and isinstance(o.target, ir.Trigger):
+            return trigger_hover(analysis, o.target, o.context), o.span
+        if k == "field":
+            return field_hover(o.name, o.target, o.context), o.span
+        if k == "subfield":
+            name, typ = o.target
+            return (f"**{o.context}**: {typ or 'unknown'}" + (f" ({schema.TYPES.get(typ, '')})" if typ in schema.TYPES else "")
+                    if typ else f"**{o.context}**: unknown sub-field"), o.span
+        if k == "stage":
+            if o.target is None:
+                return f"**stage {o.name}**: no stage with this name", o.span
+            return stage_hover(o.target, o.context), o.span
+        if k == "pipeline":
+            pl = o.target if isinstance(o.target, ir.Pipeline) else (idx.pipelines.get(o.name) if idx else None)
+            return (pipeline_hover(pl) if pl else f"**pipeline {o.name}**: unknown pipeline"), o.span
+        if k == "calendar":
+            cal = o.target if isinstance(o.target, ir.Calendar) else None
+            return (calendar_hover(cal, idx) if cal else f"**calendar {o.name}**: unknown calendar"), o.span
+        if k == "entity":
+            return entity_hover(o.name, idx), o.span
+        if k in ("employee", "contact", "company"):
+            person = o.target
+            if person is None:
+                return f"**{o.name}**: unknown employee", o.span
+            return person_hover(person), o.span
+        if k in ("form", "template"):
+            t = o.target
+            if t is None:
+                return f"**{k} {o.name}**: unknown {k}", o.span
+            extra = " (call-back form)" if k == "form" and t.callback else ""
+            return f"**{k} {t.name.value}**" + (f' "{t.title}"' if t.title else "") + extra, o.span
+        if k == "record":
+            rec = o.target
+            if rec is None:
+                return f"**record {o.name}**: unknown record", o.span
+            return (f"**record {rec.name.value}**: a {rec.entity.value}, starts in stage {rec.stage}\n\n"
+                    f"{_plural(len(rec.values), 'field value')}"), o.span
+        if k == "scenario":
+            sc = o.target
+            return (f"**scenario {sc.name.value}**" + (f' "{sc.title}"' if sc.title else "") +
+                    f"\n\n{_plural(len(sc.records), 'record')}, {_plural(len(sc.happenings), 'event')}, "
+                    f"{_plural(len(sc.expectations), 'expectation')}"), o.span
+        if k == "file":
+            u: ir.UseFile = o.target
+            return f"**use** `{u.path}`\n\n{u.resolved}", o.span
+    if keyword and keyword in schema.KEYWORD_DOCS:
+        return f"**{keyword}**: {schema.KEYWORD_DOCS[keyword]}", None
+    return None
+
+
+def keyword_at(analysis: Analysis, path: str, offset: int) -> str | None:
+    """The keyword token of the syntax tree at `offset`, if any."""
+    module = analysis.modules.get(path)
+    if module is None:
+        return None
+    for item in module.items:
+        if item.span is None or not (item.span.start <= offset <= item.span.end):
+            continue
+        for node in item.walk():
+            for part in node.parts:
+                if isinstance(part, Tok) and part.is_keyword and part.span.start <= offset <= part.span.end:
+                    return str(part)
+    return None
+
+
+def entity_hover(name: str, index) -> str:
+    decl = index.entities.get(name) if index else None
+    kind = schema.ENTITY_KINDS.get(name)
+    if decl is None:
+        return f"**{name}**: " + (f"built-in entity ({kind})" if kind else "unknown entity")
+    head = f"**entity {name}**" + (" (smart process)" if decl.smart else (f" ({kind})" if kind else ""))
+    fields = ", ".join(f.name.value + ("?" if f.optional else "") + f": {f.type.name.value}" for f in decl.fields)
+    return f"{head}\n\n{_plural(len(decl.fields), 'declared field')}" + (f": {fields}" if fields else "")
+
+
+def person_hover(p: ir.Person) -> str:
+    head = f"**{p.kind} {p.name.value}**" + (f' "{p.title}"' if p.title else "")
+    lines = [head]
+    if p.emails:
+        lines.append("e-mail " + ", ".join(c.value for c in p.emails))
+    if p.phones:
+        lines.append("phone " + ", ".join(c.value for c in p.phones))
+    if p.supervisor:
+        lines.append(f"supervisor {p.supervisor.value}")
+    return "\n\n".join(lines)
+
+
+# ------------------------------------------------------------------ outline
+
+def outline(analysis: Analysis, path: str) -> list[Outline]:
+    p = analysis.project
+    if p is None:
+        return []
+    here = lambda s: s is not None and s.path == path  # noqa: E731
+    out: list[Outline] = []
+
+    def robot_entry(r: ir.Robot) -> Outline:
+        spec = schema.ACTIONS.get(r.action.kind, {})
+        if r.used_at is not None:
+            return Outline(r.name.value, "robot", r.used_at, r.used_at, "use " + spec.get("words", ""))
+        return Outline(r.name.value, "robot", r.span, r.name.span, spec.get("words", r.action.kind))
+
+    def trigger_entry(t: ir.Trigger) -> Outline:
+        written = schema.EVENTS.get(t.event.kind, (t.event.kind,))[0]
+        name = t.name.value if t.name else source_text(analysis, t.event.span) or written
+        if t.used_at is not None:
+            return Outline(name, "trigger", t.used_at, t.used_at, "use")
+        sel = t.name.span if t.name else t.event.span
+        return Outline(name, "trigger", t.span, sel, source_text(analysis, t.event.span) if t.name else "")
+
+    items: list[tuple[Span, Outline]] = []
+    for c in p.calendars:
+        if here(c.span):
+            items.append((c.span, Outline(c.name.value, "calendar", c.span, c.name.span,
+                                          c.timezone.value if c.timezone else "")))
+    for e in p.entities:
+        if here(e.span):
+            kids = tuple(Outline(f.name.value, "field", f.span, f.name.span,
+                                 ("optional " if f.optional else "") + f.type.name.value) for f in e.fields)
+            items.append((e.span, Outline(e.name.value, "entity", e.span, e.name.span,
+                                          "smart process" if e.smart else (e.title or ""), kids)))
+    for person in p.employees:
+        if person.kind == "employee" and here(person.span) and not any(
+                here(sc.span) and sc.span.start <= person.span.start < sc.span.end for sc in p.scenarios):
+            items.append((person.span, Outline(person.name.value, "employee", person.span, person.name.span,
+                                               person.title or "")))
+    for f in p.forms:
+        if here(f.span):
+            items.append((f.span, Outline(f.name.value, "form", f.span, f.name.span, f.title or "")))
+    for t in p.templates:
+        if here(t.span):
+            items.append((t.span, Outline(t.name.value, "template", t.span, t.name.span, t.title or "")))
+    for r in p.robot_defs:
+        if here(r.span):
+            items.append((r.span, robot_entry(r)))
+    for t in p.trigger_defs:
+        if here(t.span):
+            items.append((t.span, trigger_entry(t)))
+    for pl in p.pipelines:
+        if not here(pl.span):
+            continue
+        stages = []
+        for st in pl.stages:
+            kids = [robot_entry(r) for r in st.robots if here(r.used_at or r.span)]
+            kids += [trigger_entry(t) for t in st.triggers if here(t.used_at or t.span)]
+            kids.sort(key=lambda o: o.span.start)
+            # A placed robot's span is its `use`; keep children inside the stage.
+            kids = [k for k in kids if st.span.start <= k.span.start and k.span.end <= st.span.end]
+            stages.append(Outline(st.name.value, "stage", st.span, st.name.span, st.title or "", tuple(kids)))
+        items.append((pl.span, Outline(pl.name.value, "pipeline", pl.span, pl.name.span,
+                                       f"for {pl.entity.value}", tuple(stages))))
+    for sc in p.scenarios:
+        if not here(sc.span):
+            continue
+        kids = [Outline(r.name.value, "record", r.span, r.name.span, f"{r.entity.value} in {r.stage}")
+                for r in sc.records]
+        kids += [Outline(person.name.value, person.kind, person.span, person.name.span, person.title or "")
+                 for person in sc.people if person.span is not None]
+        kids.sort(key=lambda o: o.span.start)
+        items.append((sc.span, Outline(sc.name.value, "scenario", sc.span, sc.name.span, sc.title or "", tuple(kids))))
+    items.sort(key=lambda it: it[0].start)
+    return [o for _, o in items]
+
+
+def iter_outline(entries: Iterable[Outline]) -> Iterator[Outline]:
+    for e in entries:
+        yield e
+        yield from iter_outline(e.children)
