@@ -1,0 +1,2 @@
+" flowc: CRM automation rules (*.flow)
+autocmd BufRead,BufNewFile *.flow set filetype=flow
