@@ -120,6 +120,10 @@ def _action_words(kind: str) -> str:
     return schema.ACTIONS.get(kind, {}).get("words", _words(kind))
 
 
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
 def _tw(t: str | None) -> str:
     return TYPE_WORDS.get(t or "", t or "unknown")
 
@@ -134,8 +138,12 @@ def _plain_list(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-def _show(e: Any) -> str:
+def _show(e: Any, unparse: bool = False) -> str:
     """An expression as a user wrote it, for messages."""
+    if unparse and isinstance(e, (ir.Arith, ir.Neg)):
+        text = _unparse(e)
+        if text is not None and len(text) <= 40:
+            return f"`{text}`"
     if isinstance(e, ir.FieldRef):
         return f'"{e.text}"'
     if isinstance(e, ir.Literal):
@@ -156,6 +164,28 @@ def _show(e: Any) -> str:
     if isinstance(e, ir.Now):
         return "now"
     return "this expression"
+
+
+def _unparse(e: Any) -> str | None:
+    """Simple arithmetic written back as text (None for anything else)."""
+    if isinstance(e, ir.FieldRef):
+        return e.text
+    if isinstance(e, ir.Literal):
+        return _show(e)
+    if isinstance(e, (ir.Today, ir.Now)):
+        return _show(e)
+    if isinstance(e, ir.Neg):
+        inner = _unparse(e.operand)
+        return None if inner is None else f"-{inner}"
+    if isinstance(e, ir.Arith):
+        parts = [_unparse(o) for o in e.operands]
+        if any(p is None for p in parts) or len(e.ops) != len(parts) - 1:
+            return None
+        out = parts[0]
+        for op, p in zip(e.ops, parts[1:]):
+            out += f" {op} {p}"
+        return out
+    return None
 
 
 def _sub_span(span: Span, offset: int, length: int) -> Span:
@@ -304,7 +334,9 @@ class Checker:
 
     # ======================================================================== names
 
-    def _dups(self, items: Iterable[Any], what: str, name_of=lambda x: x.name) -> None:
+    def _dups(self, items: Iterable[Any], what: str | Any, name_of=lambda x: x.name) -> None:
+        """F101 for each item whose name an earlier item already has.
+        `what` is the kind of item, or a function of the item that gives it."""
         seen: dict[str, ir.Name] = {}
         for it in items:
             name = name_of(it)
@@ -312,8 +344,9 @@ class Checker:
                 continue
             first = seen.get(name.value)
             if first is not None:
-                self.error("F101", f'duplicate {what} "{name.value}"', name.span,
-                           f"a {what} with this name is already declared",
+                kind = what(it) if callable(what) else what
+                self.error("F101", f'duplicate {kind} "{name.value}"', name.span,
+                           f"{_a(kind)} with this name is already declared",
                            [Note("first declared here", first.span, "note")])
             else:
                 seen[name.value] = name
@@ -358,11 +391,14 @@ class Checker:
             self.error("F110", f'"{name.value}" is a {other.kind}, not an employee', name.span,
                        f"the {what} must be an employee", ctx.notes())
             return
-        self.error("F110", f'unknown employee "{name.value}"', name.span,
-                   "no employee with this name",
-                   [*did_you_mean(name.value, employees),
-                    *([] if employees else [Note(f'declare it: employee {name.value} "Full Name" {{ email "..." }}')]),
-                    *ctx.notes()])
+        notes = list(did_you_mean(name.value, employees))
+        if not employees:
+            notes.append(Note(f'declare it: employee {name.value} "Full Name" {{ email "..." }}'))
+        elif not notes:
+            notes.append(Note(f"the employees are {_plain_list(sorted(employees)[:20])}"
+                              + (", ..." if len(employees) > 20 else "")))
+        self.error("F110", f'unknown employee "{name.value}"', name.span, "no employee with this name",
+                   [*notes, *ctx.notes()])
 
     def check_recipient(self, r: Any, ctx: Ctx) -> None:
         if isinstance(r, ir.Recipient) and r.kind == "employee":
@@ -448,12 +484,14 @@ class Checker:
         if value is None:
             return
         if not _EMAIL.match(value.strip()) or value != value.strip():
-            self.error("F218", f'"{value}" is not an e-mail address', span, f"{what} must be an e-mail address",
-                       [Note("write it like name@example.com")])
+            self.error("F218", f'"{value}" is not an e-mail address', span,
+                       f"{what} needs an address like name@example.com")
 
-    def check_url(self, text: str | None, span: Span, what: str, has_placeholders: bool = False) -> bool:
+    def check_url(self, text: str | None, span: Span, what: str, has_placeholders: bool = False,
+                  shown: str | None = None) -> bool:
         if text is None:
             return True
+        shown = text if shown is None else shown
         m = _URL.match(text)
         problem = None
         if text != text.strip() or any(c.isspace() for c in text):
@@ -468,8 +506,12 @@ class Checker:
             problem = "the port is not a number from 1 to 65535"
         if problem is None:
             return True
-        self.error("F210", f'malformed URL "{text if len(text) <= 60 else text[:57] + "..."}"', span, problem,
-                   [Note(f"{what} must be a full URL, like https://example.com/path")])
+        notes = []
+        if m is None and "://" not in text and _HOST.match(text.split("/")[0].split("?")[0] or "-") and "." in text:
+            notes.append(Note(f'did you mean "https://{shown}"?'))
+        notes.append(Note(f"{what} must be a full URL, like https://example.com/path"))
+        self.error("F210", f'malformed URL "{shown if len(shown) <= 60 else shown[:57] + "..."}"', span, problem,
+                   notes)
         return False
 
     def check_phone(self, value: str | None, span: Span) -> None:
@@ -551,10 +593,9 @@ class Checker:
             # Declared, but neither built in nor a smart process: reported at the declaration.
             return False
         known = list(schema.ENTITY_KINDS) + [e for e, d in self.index.entities.items() if d.smart]
-        self.error("F103", f'unknown entity "{name.value}"', name.span,
-                   f"entities are {_plain_list(known)}",
-                   [*did_you_mean(name.value, known),
-                    Note(f"for your own kind of record, declare a smart process: entity {name.value} smart process {{ ... }}")])
+        notes = list(did_you_mean(name.value, known)) or [
+            Note(f"for your own kind of record, declare a smart process: entity {name.value} smart process {{ ... }}")]
+        self.error("F103", f'unknown entity "{name.value}"', name.span, f"entities are {_plain_list(known)}", notes)
         return False
 
     # ======================================================================== fields and expressions
@@ -587,7 +628,7 @@ class Checker:
             if part not in sub:
                 if report:
                     self.error("F105", f'unknown field "{".".join(path[:i + 1])}"', _part_span(span, path, i, braces),
-                               f'"{prefix}" ({typ}) has no field "{part}"',
+                               f'"{prefix}"' + (f" ({typ})" if typ != path[i - 1] else "") + f' has no field "{part}"',
                                [*did_you_mean(part, sub), Note(f'"{prefix}" has {_plain_list(sub)}'), *ctx.notes()])
                 return None, None
             typ = sub[part]
@@ -702,7 +743,7 @@ class Checker:
                     t, f"{e.text} is set")
                 notes.append(Note(f"compare it with something: `{example}`, or test `{e.text} is set`"))
             self.error("F215", "the condition is not a yes/no value", e.span,
-                       f"{_show(e)} is {_tw(t)}", [*notes, *ctx.notes()])
+                       f"{_show(e, unparse=True)} is {_tw(t)}", [*notes, *ctx.notes()])
 
     def check_compare(self, op: str, left: Any, lt: str | None, right: Any, rt: str | None, ctx: Ctx,
                       in_list: bool = False, quiet_order: bool = False, bad_side: str = "right") -> None:
@@ -825,7 +866,7 @@ class Checker:
         literal = t.literal_length
         if literal > limit:
             self.error("F211", f"the SMS text is too long ({literal} characters)", t.span,
-                       f"{literal - limit} characters over the limit of {limit}",
+                       f"{literal - limit} character{'s' if literal - limit != 1 else ''} over the limit of {limit}",
                        [Note(f"an SMS holds at most {limit} characters; shorten the text"), *ctx.notes()])
             return
         phs = t.placeholders
@@ -931,14 +972,14 @@ class Checker:
             return None
         if entity is not None and not pipelines:
             self.error("F104", f'unknown stage "{ref.stage.value}"', ref.stage.span,
-                       f'there is no pipeline for {entity}', ctx.notes())
+                       f'there is no pipeline for {entity}s', ctx.notes())
             return None
         everything = sorted({s.name.value for p in pipelines for s in p.stages})
         anywhere = [p for p in self.index.pipelines.values() if p.stage(ref.stage.value) is not None]
         if anywhere and entity is not None:
             return anywhere[0], anywhere[0].stage(ref.stage.value)  # another entity's: the caller says so
         self.error("F104", f'unknown stage "{ref.stage.value}"', ref.stage.span,
-                   "no stage with this name" + (f" in a pipeline for {entity}" if entity else ""),
+                   "no stage with this name" + (f" in a pipeline for {entity}s" if entity else ""),
                    [*did_you_mean(ref.stage.value, everything), *ctx.notes()])
         return None
 
@@ -977,7 +1018,8 @@ class Checker:
                     detail = f'not a parameter of {words}'
                 else:
                     summary = f'{words} does not take "{_words(param.name)}" here'
-                    detail = f'{words} takes its {_words(param.name)} where the action is written, not in {{ }}'
+                    detail = INLINE_HINTS.get((action.kind, param.name),
+                                              f"the {_words(param.name)} is written with the action, not in {{ }}")
                 takes_words = _plain_list(_words(p) for p in in_block)
                 notes = [Note(f"{words} takes: {takes_words}" if in_block else f"{words} takes no parameters in {{ }}")]
                 self.error("F114", summary, param.span, detail, [*notes, *ctx.notes()])
@@ -1032,7 +1074,7 @@ class Checker:
                     self.error("F208", f"{param.name} {v} is out of range", param.span,
                                f"{param.name} is a whole number from {lo} to {hi}", ctx.notes())
             if param.name == "link" and isinstance(v, ir.Template):
-                self.check_url(_template_probe(v), v.span, "a link", bool(v.placeholders))
+                self.check_url(_template_probe(v), v.span, "a link", bool(v.placeholders), v.raw)
         if kind in ("send_sms", "invite"):
             p = action.param("text")
             if p is not None:
@@ -1254,12 +1296,11 @@ class Checker:
                     summary = f'conflicting timing: "{_CLAUSE_WORDS.get(ki, ki)}" and "{_CLAUSE_WORDS.get(kj, kj)}"'
                 else:
                     summary = f'conflicting timing: "{_CLAUSE_WORDS.get(ki, ki)}" and "{_CLAUSE_WORDS.get(kj, kj)}"'
-                self.error("F305", summary, sj, why,
-                           [Note("conflicts with this clause", si, "note"),
-                            Note("a robot waits for at most one of: `after <duration>`, `<duration> before/after "
-                                 "<field>`, `at <date> <time>`; then optionally `at <time>` and `in <calendar> hours`; "
-                                 "`after previous` may come first"),
-                            *ctx.notes()])
+                notes = [] if si.line == sj.line else [Note("the other clause", si, "note")]
+                notes.append(Note("a robot waits for one of `after <duration>`, `<duration> before/after <field>` "
+                                  "or `at <date> <time>`, then maybe `at <time>` and `in <calendar> hours`; "
+                                  "`after previous` may come first"))
+                self.error("F305", summary, sj, why, [*notes, *ctx.notes()])
                 break
         if t.calendar is not None and t.calendar.value not in self.index.calendars:
             notes = list(did_you_mean(t.calendar.value, self.index.calendars))
@@ -1280,9 +1321,12 @@ class Checker:
                              [Note(f'declare it without `optional`, or make sure every record has a {rel.field.text}'),
                               *ctx.notes()])
         if t.after_previous is not None and first and ctx.stage is not None:
+            where, notes = t.after_previous, [Note("remove `after previous`, or move the robot after another one")]
+            if ctx.used_at is not None:
+                where = ctx.used_at
+                notes.insert(0, Note("the robot waits for the previous one here", t.after_previous, "note"))
             self.error("F304", f'robot "{robot.name.value}" waits for the previous robot, but it is the first',
-                       t.after_previous, "there is no previous robot",
-                       [Note("remove `after previous`, or move the robot after another one"), *ctx.notes()])
+                       where, f'there is no previous robot in stage "{ctx.stage.name.value}"', notes)
 
     # ======================================================================== triggers
 
@@ -1427,7 +1471,7 @@ class Checker:
 
     def check_scenario(self, sc: ir.Scenario) -> None:
         self._dups(sc.records, "record")
-        self._dups(sc.people, "person")
+        self._dups(sc.people, lambda p: p.kind)
         for person in sc.people:
             top = self.index.employees.get(person.name.value)
             if top is not None and top is not person and any(top is e for e in self.top_employees):
@@ -1443,7 +1487,7 @@ class Checker:
         if sc.start is None:
             if sc.start_span is None:
                 self.error("F502", f'scenario "{sc.name.value}" has no start', sc.name.span,
-                           "when does it start?", [Note("add a start: start 2026-03-09 09:00")])
+                           "a scenario needs a `start`", [Note("say when it starts: start 2026-03-09 09:00")])
         records: dict[str, tuple[ir.RecordDecl, ir.Pipeline | None, str | None]] = {}
         for i, rec in enumerate(sc.records):
             if i == limits.MAX_RECORDS_PER_SCENARIO:
@@ -1488,7 +1532,12 @@ class Checker:
                              f"{'this field is' if len(missing) == 1 else 'these fields are'} required for {entity}s",
                              [Note("give " + ", ".join(f"{m} ..." for m in missing) + " in the record's { }, "
                                    "or declare the field `optional`")])
-        self._dups(rec.values, "field value")
+        seen_values: dict[str, ir.RecordValue] = {}
+        for rv in rec.values:
+            first = seen_values.setdefault(rv.name.value, rv)
+            if first is not rv:
+                self.error("F101", f'field "{rv.name.value}" is given twice', rv.name.span,
+                           "given again here", [Note("first given here", first.name.span, "note")])
         return rec, pipeline, entity
 
     def check_record_value(self, rv: ir.RecordValue, ctx: Ctx, sc: ir.Scenario) -> None:
@@ -1647,7 +1696,7 @@ class Checker:
         elif x.kind == "robot":
             if x.status is not None and x.status.value not in schema.ROBOT_STATUSES:
                 self.error("F119", f'unknown status "{x.status.value}"', x.status.span,
-                           f"a robot is {_plain_list(schema.ROBOT_STATUSES)}",
+                           f"robot statuses are {_plain_list(schema.ROBOT_STATUSES)}",
                            did_you_mean(x.status.value, schema.ROBOT_STATUSES))
             if x.robot is None:
                 return
@@ -1706,6 +1755,13 @@ class Checker:
                       f"{'event' if last else 'moment (the start)'}",
                       [Note("say how long it runs: run until 2026-03-31, or run for 30 days")])
 
+
+INLINE_HINTS = {
+    ("notify", "to"): 'the recipient comes right after `notify`: notify ana "..."',
+    ("change_responsible", "to"): "the new responsible comes after `change responsible to`",
+    ("copy_record", "stage"): "the target stage comes after `copy <entity> to`",
+    ("copy_record", "to"): "the target stage comes after `copy <entity> to`",
+}
 
 PARAM_SYNTAX_HINT = {
     ("plan_activity", "title"): 'plan activity "Call {client.name}", or title "..." in the { }',
@@ -1804,7 +1860,7 @@ def _kind_ok(kind: str, v: Any) -> bool:
 def _timing_conflict(a: str, b: str) -> str | None:
     """Why two timing clauses of one robot cannot go together (None: they can)."""
     if a == b:
-        return "the same clause again"
+        return "given again here: only one of them can count"
     if "immediately" in (a, b):
         return "`immediately` means no waiting at all"
     if a in _MAIN_CLAUSES and b in _MAIN_CLAUSES:
