@@ -488,7 +488,16 @@ def create_server() -> FlowServer:
             return None
         include = params.context.include_declaration if params.context else True
         out, seen = [], set()
-        analyses = [a] + [d.analysis for d in ls.docs.values() if d.analysis is not None and d.analysis is not a]
+        # Names are keys, not identities: another open project counts only if
+        # it loads the file that declares the name (or, for an undeclared
+        # name, this document).
+        decl_files = {realpath(o.span.path) for o in a.table.with_key(occ.key) if o.decl}
+        if occ.kind == "file":
+            decl_files = {realpath(occ.target.resolved)}
+        wanted = decl_files or {realpath(doc.path)}
+        analyses = [a] + [d.analysis for d in ls.docs.values()
+                          if d.analysis is not None and d.analysis is not a
+                          and wanted & {realpath(p) for p in d.analysis.paths}]
         for an in analyses:
             for o in an.table.with_key(occ.key):
                 if o.decl and not include:

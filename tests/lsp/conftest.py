@@ -68,5 +68,9 @@ async def client(lsp_client: LanguageClient):
 
 
 @pytest.fixture
-def editor(client: LanguageClient, tmp_path: pathlib.Path) -> Editor:
-    return Editor(client, tmp_path)
+def editor(client: LanguageClient, tmp_path: pathlib.Path):
+    ed = Editor(client, tmp_path)
+    yield ed
+    for uri in list(ed.versions):  # close what the test opened (one server per module)
+        if not client.stopped:
+            client.text_document_did_close(T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri=uri)))

@@ -88,6 +88,7 @@ class Editor:
         return self.versions[uri]
 
     def close(self, name: str) -> None:
+        self.versions.pop(self.uri(name), None)
         self.client.text_document_did_close(T.DidCloseTextDocumentParams(
             T.TextDocumentIdentifier(uri=self.uri(name))))
 
@@ -97,27 +98,27 @@ class Editor:
 
     async def hover(self, name: str, line: int, character: int) -> T.Hover | None:
         return await asyncio.wait_for(self.client.text_document_hover_async(
-            T.HoverParams(self.doc(name), T.Position(line, character))), TIMEOUT)
+            T.HoverParams(text_document=self.doc(name), position=T.Position(line, character))), TIMEOUT)
 
     async def definition(self, name: str, line: int, character: int):
         return await asyncio.wait_for(self.client.text_document_definition_async(
-            T.DefinitionParams(self.doc(name), T.Position(line, character))), TIMEOUT)
+            T.DefinitionParams(text_document=self.doc(name), position=T.Position(line, character))), TIMEOUT)
 
     async def references(self, name: str, line: int, character: int, declaration: bool = True):
         return await asyncio.wait_for(self.client.text_document_references_async(
-            T.ReferenceParams(self.doc(name), T.Position(line, character),
-                              T.ReferenceContext(include_declaration=declaration))), TIMEOUT)
+            T.ReferenceParams(text_document=self.doc(name), position=T.Position(line, character),
+                              context=T.ReferenceContext(include_declaration=declaration))), TIMEOUT)
 
     async def complete(self, name: str, line: int, character: int) -> list[T.CompletionItem]:
         result = await asyncio.wait_for(self.client.text_document_completion_async(
-            T.CompletionParams(self.doc(name), T.Position(line, character))), TIMEOUT)
+            T.CompletionParams(text_document=self.doc(name), position=T.Position(line, character))), TIMEOUT)
         if result is None:
             return []
         return list(result.items if isinstance(result, T.CompletionList) else result)
 
     async def symbols(self, name: str):
         return await asyncio.wait_for(self.client.text_document_document_symbol_async(
-            T.DocumentSymbolParams(self.doc(name))), TIMEOUT)
+            T.DocumentSymbolParams(text_document=self.doc(name))), TIMEOUT)
 
 
 def position_of(text: str, needle: str, nth: int = 0, delta: int = 0) -> tuple[int, int]:
