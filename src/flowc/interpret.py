@@ -240,6 +240,7 @@ class Simulation:
         self.robot_states: dict[tuple[str, str], RobotState] = {}
         self.robot_order: dict[str, list[str]] = {}
         self.error = False
+        self.errors: list[str] = []  # what went wrong, in words (a loop, a limit)
         self.events = 0
         self._queue: list = []
         self._seq = 0
@@ -304,7 +305,7 @@ class Simulation:
     # -- the main loop ----------------------------------------------------------
     def run(self) -> Iterator[TraceEvent]:
         sc = self.scenario
-        self.emit("scenario_start", None, detail=sc.title, extra=(
+        self.emit("scenario_start", None, extra=(
             ("horizon", self.horizon), ("horizon_reason", self.horizon_reason),
             ("start", self.start), ("timezone", self.tz), ("title", sc.title)))
         for decl in sc.records:
@@ -347,6 +348,7 @@ class Simulation:
         if self.events > MAX_EVENTS and not self._stopped_run:
             self._stopped_run = True
             self.error = True
+            self.errors.append(f"more than {MAX_EVENTS:,} trace events")
             self.emit("limit", None, reason=f"more than {MAX_EVENTS:,} trace events: the run is stopped")
             out, self._out = self._out, []
             yield from out
@@ -357,6 +359,7 @@ class Simulation:
         found = self.index.resolve_stage(decl.stage, None, entity)
         if found is None:
             self.error = True
+            self.errors.append(f"record {decl.name.value} was left out")
             self.emit("error", decl.name.value, reason=f'stage "{decl.stage}" not found; the record is left out')
             return
         pipeline, stage = found
@@ -441,6 +444,7 @@ class Simulation:
                 responsible: str | None, what: str) -> Record | None:
         if len(self.records) >= MAX_RECORDS:
             self.error = True
+            self.errors.append(f"more than {MAX_RECORDS:,} records")
             self.emit("limit", parent, reason=f"the scenario already has {MAX_RECORDS:,} records (the limit): "
                                                "no more are created; the run is stopped")
             self._stopped_run = True
@@ -524,6 +528,7 @@ class Simulation:
                 shown = path[:p + 1] + ["..."]
                 break
         self.error = True
+        self.errors.append(f"{rec.name} was stopped by a loop")
         rec.stopped = "loop"
         self.emit("loop", rec, stage=rec.stage.name.value, pipeline=rec.pipeline.name.value,
                   reason=f"loop: {' -> '.join(shown)} ({MAX_MOVES_PER_INSTANT} moves at {self.fmt(self.now)}); "
@@ -571,11 +576,12 @@ class Simulation:
         decl = self.index.calendars.get(name)
         return f"{name} hours ({self.index.calendar_timezone(decl)})"
 
-    def _shift(self, base: dt.datetime, d: ir.Duration, sign: int, cal: workcal.WorkCalendar | None) -> dt.datetime:
+    def _shift(self, base: dt.datetime, d: ir.Duration, sign: int, cal: workcal.WorkCalendar | None,
+               tz: str | None = None) -> dt.datetime:
         if cal is not None:
             return cal.add(base, d) if sign > 0 else cal.subtract(base, d)
         if d.is_days:
-            return workcal.add_days(base, sign * d.days, self.tz)
+            return workcal.add_days(base, sign * d.days, tz or self.tz)
         return base + sign * dt.timedelta(minutes=d.minutes)
 
     @staticmethod
@@ -593,9 +599,13 @@ class Simulation:
             if cal is None:
                 return None, f"unknown calendar {t.calendar.value}"
         working = f", {self._cal_phrase(t.calendar.value)}" if cal is not None else ""
+        # Local times of a robot counted in a calendar with its own time zone are in that zone.
+        decl = self.index.calendars.get(t.calendar.value) if t.calendar is not None else None
+        tz = self.index.calendar_timezone(decl) if decl is not None else self.tz
         at_time_used = False
+        span = (base, None)  # the stretch of time the notes (holidays, clock changes) are about
         if t.at_datetime is not None:
-            due = self.local(t.at_datetime)
+            due = workcal.localize(t.at_datetime, tz)
             words = f"at {self.fmt(due)}"
             if cal is not None and not cal.is_working(due):
                 due = cal.next_working(due)
@@ -613,15 +623,16 @@ class Simulation:
             elif isinstance(value, dt.date):
                 clock = t.at_time or dt.time(0, 0)
                 at_time_used = t.at_time is not None
-                anchor = self.local(dt.datetime.combine(value, clock))
+                anchor = workcal.localize(dt.datetime.combine(value, clock), tz)
                 shown = f"{value.isoformat()}" + (f" {clock:%H:%M}" if at_time_used else "")
             else:
                 return None, f"{rel.field.text} is not a date ({self.show_value(value)})"
             sign = -1 if rel.direction == "before" else 1
-            due = self._shift(anchor, rel.duration, sign, cal)
+            due = self._shift(anchor, rel.duration, sign, cal, tz)
+            span = (min(anchor, due), max(anchor, due))
             words = f"{self._amount(rel.duration, cal is not None)} {rel.direction} {rel.field.text} ({shown}){working}"
         elif t.delay is not None:
-            due = self._shift(base, t.delay, 1, cal)
+            due = self._shift(base, t.delay, 1, cal, tz)
             words = f"{self._amount(t.delay, cal is not None)} after {base_what}{working}"
         elif cal is not None and t.at_time is None:
             due = cal.next_working(base)
@@ -632,20 +643,22 @@ class Simulation:
             words = base_what
         if t.at_time is not None and not at_time_used:
             first = due
-            due = workcal.next_time_of_day(due, t.at_time, self.tz)
+            due = workcal.next_time_of_day(due, t.at_time, tz)
             if cal is not None:
                 for _ in range(workcal.MAX_SEARCH_DAYS):
                     if cal.is_working(due):
                         break
-                    due = workcal.next_time_of_day(due + dt.timedelta(minutes=1), t.at_time, self.tz)
+                    due = workcal.next_time_of_day(due + dt.timedelta(minutes=1), t.at_time, tz)
                 else:
                     raise workcal.NoWorkingTime(f"calendar {cal.name}: {t.at_time:%H:%M} is never working time")
+            clock = f"{t.at_time:%H:%M}" + (f" ({tz})" if tz != self.tz else "")
             if t.delay is None and t.relative is None and due >= first:
-                words = f"the next {t.at_time:%H:%M} after {base_what}" + (
+                words = f"the next {clock} after {base_what}" + (
                     f" in working time{working}" if cal is not None else "")
             else:
-                words += f", then the next {t.at_time:%H:%M}"
-        words += self._notes_between(base if t.relative is None else min(base, due), due, cal)
+                words += f", then the next {clock}"
+        a, b = span
+        words += self._notes_between(a, b if b is not None else due, cal)
         return due, words
 
     def _notes_between(self, a: dt.datetime, b: dt.datetime, cal: workcal.WorkCalendar | None) -> str:
@@ -658,8 +671,8 @@ class Simulation:
             return ""
         if cal is not None:
             skipped = []
-            d = la
-            while d <= lb:
+            d, last = workcal.to_local(a, cal.tz).date(), workcal.to_local(b, cal.tz).date()
+            while d <= last:
                 why = cal.closed_reason(d)
                 if why is not None and not why.startswith("weekend") and not why.startswith("no hours on "):
                     skipped.append(f"{_WEEKDAYS[d.weekday()]} {d.isoformat()} ({why})")
@@ -699,7 +712,7 @@ class Simulation:
         if due < self.now:
             run.due = self.now
             self.emit("scheduled", rec, status="scheduled", due=self.now, **common,
-                      reason=f"was due {self.fmt(due)}, which had passed; runs now ({words})")
+                      reason=f"{words}: was due {self.fmt(due)}, which had passed; runs now")
             self._push(self.now, ("robot", run))
             return
         run.due = due
@@ -1303,6 +1316,8 @@ class Simulation:
         phone, err = self.pick(client, "phone", a.get("to"))
         if err:
             return self._fail(a, words, err)
+        if length == 0:
+            return self._fail(a, words, "the text is empty once the fields are filled in")
         if length > MAX_SMS_LENGTH:
             return self._fail(a, words, f"the text is {length} characters long once the fields are filled in; "
                                         f"an SMS takes at most {MAX_SMS_LENGTH}")
@@ -1560,8 +1575,8 @@ class Simulation:
             old = self.field_value(rec, (field,))
             old_, new, typ = self._set_field(rec, (field,), value)
             changed = not (self.compare("=", old, new) and (old is None) == (new is None))
-            self.emit("event", rec, event="set", cause="by a user (scenario)",
-                      detail=f"{field} set to {self.show_value(new, typ, quote=True)} "
+            self.emit("event", rec, event="set", cause="scenario",
+                      detail=f"{field} set to {self.show_value(new, typ, quote=True)} by a user "
                              f"(was {self.show_value(old, typ, quote=True)})",
                       reason=None if changed else "the value did not change")
             if changed:

@@ -210,7 +210,7 @@ class TextRenderer:
                 return p(f"{robot} scheduled for now", k) + f" — {ev.reason}"
             return p(f"{robot} scheduled for {format_local(ev.due, self.sim.tz)}", k) + f" — {ev.reason}"
         if k in ("done", "failed"):
-            text = p(f"{robot} {k}", k) + f": {ev.detail}"
+            text = p(f"{robot} {k}", k) + (f": {ev.detail}" if ev.detail else "")
             return text + (f" — {ev.reason}" if ev.reason else "")
         if k == "skipped":
             return p(f"{robot} skipped", k) + f": {ev.reason}"
@@ -277,10 +277,11 @@ class TextRenderer:
         if results:
             held = len(results) - failed
             parts.append(f"{held} of {len(results)} expectations held" if failed else
-                         f"all {len(results)} expectations held" if len(results) > 1 else "the expectation held")
+                         f"all {len(results)} expectations held" if len(results) > 2 else
+                         "both expectations held" if len(results) == 2 else "the expectation held")
         else:
             parts.append("no expectations")
         if sim.error:
-            parts.append("the run hit an error (see above)")
+            parts.append("; ".join(sim.errors) or "the run hit an error")
         verdict = "FAILED" if failed or sim.error else "OK"
         self.write(self.paint(f"{verdict}: {'; '.join(parts)}", "bad" if verdict == "FAILED" else "ok"))
