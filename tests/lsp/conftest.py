@@ -7,7 +7,6 @@ their own documents in their own temporary folders, so they do not interfere.
 """
 from __future__ import annotations
 
-import os
 import pathlib
 import sys
 
@@ -24,19 +23,7 @@ _HERE = str(pathlib.Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from flowc_lsp_helpers import ROOT, SRC, Editor  # noqa: E402
-
-
-def server_env() -> dict[str, str]:
-    """The test's environment, with the source tree first on PYTHONPATH (works
-    both installed and from a checkout)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(SRC) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.pop("FLOWC_DEBUG", None)
-    return env
-
-
-SERVER_COMMAND = [sys.executable, "-m", "flowc", "lsp"]
+from flowc_lsp_helpers import ROOT, SERVER_COMMAND, Editor, server_env  # noqa: E402
 
 
 class RecordingProtocol(LanguageClientProtocol):

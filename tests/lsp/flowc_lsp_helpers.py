@@ -2,13 +2,28 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import pathlib
+import sys
 
 from lsprotocol import types as T
 from pytest_lsp import LanguageClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
+
+
+def server_env() -> dict[str, str]:
+    """The test's environment, with the source tree first on PYTHONPATH (works
+    both installed and from a checkout)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(SRC) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("FLOWC_DEBUG", None)
+    return env
+
+
+#: The server under test.
+SERVER_COMMAND = [sys.executable, "-m", "flowc", "lsp"]
 
 #: How long a test waits for the server before failing (seconds).
 TIMEOUT = 15.0
