@@ -6,8 +6,9 @@
   syntax of each of its block parameters; every trigger event is documented
   in its written form; built-in fields, relation sub-fields, types, channels
   and statuses are all named;
-* every ```flow code block is a complete program that parses and lowers
-  without errors (fragments are marked ```flow-fragment);
+* every ```flow code block is a complete program that parses, lowers and
+  checks without errors (fragments are marked ```flow-fragment), and the
+  expectations of its scenarios hold in the simulator;
 * the headings other documents link to exist, and the limits quoted are the
   constants of the code.
 """
@@ -202,3 +203,44 @@ def test_limits_are_the_code_constants():
 def test_overview_starts_with_a_complete_example():
     overview = section("## Overview")
     assert "```flow\n" in overview and "scenario" in overview
+
+
+# ------------------------------------------------------------------ complete examples run
+
+def _load_block(code: str, tmp_path: Path):
+    from flowc.check import check
+    from flowc.lower import load
+
+    path = tmp_path / "example.flow"
+    path.write_text(code, encoding="utf-8")
+    diags = Diagnostics()
+    project, _ = load([str(path)], diags)
+    index = check(project, diags)
+    return project, index, diags
+
+
+@pytest.mark.parametrize("line,code", blocks("flow"), ids=[f"line{n}" for n, _ in blocks("flow")])
+def test_complete_blocks_check_without_errors(line, code, tmp_path):
+    _, _, diags = _load_block(code, tmp_path)
+    errors = [d for d in diags.sorted() if d.severity is Severity.ERROR]
+    assert not errors, "\n".join(f"docs/language.md block at line {line}: {d.code} {d.message}"
+                                 for d in errors)
+
+
+SCENARIO_BLOCKS = [(n, c) for n, c in blocks("flow") if re.search(r"^scenario ", c, re.M)]
+
+
+@pytest.mark.parametrize("line,code", SCENARIO_BLOCKS, ids=[f"line{n}" for n, _ in SCENARIO_BLOCKS])
+def test_scenarios_of_the_reference_hold(line, code, tmp_path):
+    """The expectations written in the reference are what the simulator finds."""
+    from flowc.interpret import Simulation
+
+    project, index, _ = _load_block(code, tmp_path)
+    assert project.scenarios
+    for sc in project.scenarios:
+        sim = Simulation(project, index, sc)
+        for _ in sim.run():
+            pass
+        failed = [f"{r.text}: expected {r.expected}, got {r.actual}"
+                  for r in sim.evaluate_expectations() if not r.ok]
+        assert not sim.error and not failed, f"block at line {line}, scenario {sc.name.value}: {failed}"
