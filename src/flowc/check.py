@@ -1356,9 +1356,9 @@ class Checker:
             self.check_url(ev.arg.value, ev.arg.span, "the link")
 
     def check_trigger_can_fire(self, trigger: ir.Trigger, stage: ir.Stage, pipeline: ir.Pipeline, ctx: Ctx) -> None:
-        sources = [s for s in pipeline.stages if s is not stage and self._trigger_moves(s, stage, trigger.allow_back)]
+        can_fire = any(self._trigger_moves(s, stage, trigger.allow_back) for s in pipeline.stages)
         where = trigger.used_at or trigger.event.span
-        if sources:
+        if can_fire:
             self.reached.add(self._key(pipeline, stage))
             return
         if len(pipeline.stages) == 1:
@@ -1383,32 +1383,64 @@ class Checker:
         return src.final is None and src.index < dst.index
 
     def check_overlapping_triggers(self, pipeline: ir.Pipeline) -> None:
-        items = [(s, t) for s in pipeline.stages for t in s.triggers]
+        # Only triggers of one event kind can overlap: compare within each kind,
+        # and for `field ... changed` only triggers that share a field.
+        groups: dict[Any, list[tuple[int, ir.Stage, ir.Trigger]]] = {}
+        for s in pipeline.stages:
+            for t in s.triggers:
+                if t.event is None:
+                    continue
+                order = len(groups.setdefault(("all", t.event.kind), []))
+                if t.event.kind == "field_changed":
+                    for f in _event_arg(t.event) or ():
+                        groups.setdefault(("field", f), []).append((order, s, t))
+                else:
+                    groups[("all", t.event.kind)].append((order, s, t))
+        pairs: set[tuple[int, int]] = set()
+        items: dict[int, tuple[ir.Stage, ir.Trigger]] = {}
+        for key, members in groups.items():
+            seen_ids: dict[int, int] = {}
+            for order, s, t in members:
+                seen_ids.setdefault(id(t), len(seen_ids))
+            for a in range(len(members)):
+                for b in range(a + 1, len(members)):
+                    (_, sa, ta), (_, sb, tb) = members[a], members[b]
+                    if ta is tb or not _events_overlap(ta.event, tb.event):
+                        continue
+                    pairs.add((self._trigger_order(pipeline, ta), self._trigger_order(pipeline, tb)))
+                    items[self._trigger_order(pipeline, ta)] = (sa, ta)
+                    items[self._trigger_order(pipeline, tb)] = (sb, tb)
         reported: set[int] = set()
-        for j, (sj, tj) in enumerate(items):
-            for si, ti in items[:j]:
-                if not _events_overlap(ti.event, tj.event):
+        for i, j in sorted(pairs, key=lambda p: (max(p), min(p))):
+            i, j = min(i, j), max(i, j)
+            (si, ti), (sj, tj) = items[i], items[j]
+            what = _event_text(tj)
+            if si is sj:
+                if j in reported:
                     continue
-                what = _event_text(tj)
-                if si is sj:
-                    if id(tj) in reported:
-                        break
-                    reported.add(id(tj))
-                    self.warning("F404", f'two triggers on "{sj.name.value}" fire on "{what}"',
-                                 tj.used_at or tj.event.span, "this trigger repeats the one before",
-                                 [Note("the other trigger", ti.used_at or ti.event.span, "note"),
-                                  Note("remove one of them")])
-                    break
-                win_s, win_t, lose_s, lose_t = (sj, tj, si, ti) if sj.index > si.index else (si, ti, sj, tj)
-                if id(lose_t) in reported:
-                    continue
-                reported.add(id(lose_t))
-                self.warning("F404", f'triggers on "{lose_s.name.value}" and "{win_s.name.value}" both fire on "{what}"',
-                             lose_t.used_at or lose_t.event.span,
-                             f'when both match, the record goes to "{win_s.name.value}" (the furthest stage wins)',
-                             [Note(f'the trigger on "{win_s.name.value}"', win_t.used_at or win_t.event.span, "note"),
-                              Note("give the triggers different events, forms or fields, or remove one")])
-                break
+                reported.add(j)
+                self.warning("F404", f'two triggers on "{sj.name.value}" fire on "{what}"',
+                             tj.used_at or tj.event.span, "this trigger repeats the one before",
+                             [Note("the other trigger", ti.used_at or ti.event.span, "note"),
+                              Note("remove one of them")])
+                continue
+            (win_s, win_t, lose_s, lose_t, lose) = (sj, tj, si, ti, i) if sj.index > si.index else (si, ti, sj, tj, j)
+            if lose in reported:
+                continue
+            reported.add(lose)
+            self.warning("F404", f'triggers on "{lose_s.name.value}" and "{win_s.name.value}" both fire on "{what}"',
+                         lose_t.used_at or lose_t.event.span,
+                         f'when both match, the record goes to "{win_s.name.value}" (the furthest stage wins)',
+                         [Note(f'the trigger on "{win_s.name.value}"', win_t.used_at or win_t.event.span, "note"),
+                          Note("give the triggers different events, forms or fields, or remove one")])
+
+    def _trigger_order(self, pipeline: ir.Pipeline, trigger: ir.Trigger) -> int:
+        """The position of a trigger in its pipeline (stage order, then written order)."""
+        cache = self.__dict__.setdefault("_trigger_orders", {})
+        key = id(pipeline)
+        if key not in cache:
+            cache[key] = {id(t): n for n, t in enumerate(t for s in pipeline.stages for t in s.triggers)}
+        return cache[key][id(trigger)]
 
     # ======================================================================== reachability and loops
 
@@ -1429,25 +1461,37 @@ class Checker:
         """Edges through events: a robot on S causes an event that a trigger on T
         matches, and that trigger may move the record from S to T."""
         for pi, p in enumerate(self.project.pipelines):
+            by_kind: dict[str, list[tuple[ir.Stage, ir.Trigger]]] = {}
+            by_field: dict[str, list[tuple[ir.Stage, ir.Trigger]]] = {}
+            for t_stage in p.stages:
+                for trig in t_stage.triggers:
+                    if trig.event is None:
+                        continue
+                    by_kind.setdefault(trig.event.kind, []).append((t_stage, trig))
+                    if trig.event.kind == "field_changed":
+                        for f in _event_arg(trig.event) or ():
+                            by_field.setdefault(f, []).append((t_stage, trig))
             for s in p.stages:
                 for robot in s.robots:
                     ev = schema.ACTION_EVENTS.get(robot.action.kind)
                     if ev is None:
                         continue
-                    for t_stage in p.stages:
-                        if t_stage is s:
+                    if ev == "field_changed":
+                        ref = robot.action.get("field")
+                        candidates = by_field.get(ref.path[0], []) if isinstance(ref, ir.FieldRef) and ref.path else []
+                    else:
+                        candidates = by_kind.get(ev, [])
+                    for t_stage, trig in candidates:
+                        if t_stage is s or not self._trigger_moves(s, t_stage, trig.allow_back):
                             continue
-                        for trig in t_stage.triggers:
-                            if trig.event.kind != ev or not self._trigger_moves(s, t_stage, trig.allow_back):
-                                continue
-                            cause = _robot_effect(robot, trig.event)
-                            if cause is None:
-                                continue
-                            self.edges.append(Edge(
-                                (pi, s.index), (pi, t_stage.index),
-                                f'robot "{robot.name.value}" on "{s.name.value}" {cause}, which fires trigger '
-                                f'"{_event_text(trig)}" on "{t_stage.name.value}"',
-                                robot.used_at or robot.name.span))
+                        cause = _robot_effect(robot, trig.event)
+                        if cause is None:
+                            continue
+                        self.edges.append(Edge(
+                            (pi, s.index), (pi, t_stage.index),
+                            f'robot "{robot.name.value}" on "{s.name.value}" {cause}, which fires trigger '
+                            f'"{_event_text(trig)}" on "{t_stage.name.value}"',
+                            robot.used_at or robot.name.span))
 
     def check_loops(self) -> None:
         self._event_edges()
@@ -1746,13 +1790,14 @@ class Checker:
                        [Note(f"a scenario simulates at most {limits.MAX_HORIZON_YEARS} years")])
             return
         if end is None:
-            times = [h.at for h in sc.happenings if h.at is not None]
+            times = [h.at for h in sc.happenings if h.at is not None] + \
+                [x.at for x in sc.expectations if x.at is not None]
             last = max(times) if times else None
             default = limits.default_end(sc.start, last)
             days = limits.DEFAULT_HORIZON_AFTER_LAST_EVENT.days
             self.note("F507", f'scenario "{sc.name.value}" has no end', sc.name.span,
-                      f"it runs until {default:%Y-%m-%d %H:%M}, {days} days after its last "
-                      f"{'event' if last else 'moment (the start)'}",
+                      f"it runs until {default:%Y-%m-%d %H:%M}, {days} days after "
+                      + ("its last event or expectation" if last and last > sc.start else "its start"),
                       [Note("say how long it runs: run until 2026-03-31, or run for 30 days")])
 
 
@@ -1941,16 +1986,32 @@ def _robot_effect(robot: ir.Robot, ev: ir.Event) -> str | None:
 
 def _simple_cycles(succ: dict, limit: int) -> list[list]:
     """Elementary cycles of a small directed graph, each once (rooted at its
-    smallest node), at most `limit`; the search is bounded."""
+    smallest node), at most `limit`; the search is bounded.  As in Johnson's
+    algorithm, each root is the smallest node of a strongly connected
+    component of the graph of the nodes from it on, and the search stays in
+    that component."""
     nodes = sorted(set(succ) | {w for ws in succ.values() for w in ws})
+    adj = {v: sorted(set(succ.get(v, ()))) for v in nodes}
     out: list[list] = []
-    budget = [200_000]
-    for root in nodes:
-        stack = [(root, iter(sorted(succ.get(root, ()))))]
+    budget = 200_000
+    start = 0
+    while start < len(nodes) and len(out) < limit and budget > 0:
+        sub = nodes[start:]
+        keep = set(sub)
+        sub_adj = {v: [w for w in adj[v] if w in keep] for v in sub}
+        comp = _components(sub, sub_adj)
+        sizes: dict = {}
+        for c in comp.values():
+            sizes[c] = sizes.get(c, 0) + 1
+        root = next((v for v in sub if sizes[comp[v]] > 1 or v in sub_adj[v]), None)
+        if root is None:
+            break
+        c = comp[root]
+        stack = [(root, iter(sub_adj[root]))]
         path = [root]
         on_path = {root}
-        while stack and len(out) < limit and budget[0] > 0:
-            budget[0] -= 1
+        while stack and len(out) < limit and budget > 0:
+            budget -= 1
             node, it = stack[-1]
             nxt = next(it, None)
             if nxt is None:
@@ -1960,11 +2021,53 @@ def _simple_cycles(succ: dict, limit: int) -> list[list]:
             if nxt == root:
                 out.append(list(path))
                 continue
-            if nxt < root or nxt in on_path:
+            if nxt in on_path or comp[nxt] != c:
                 continue
             path.append(nxt)
             on_path.add(nxt)
-            stack.append((nxt, iter(sorted(succ.get(nxt, ())))))
-        if len(out) >= limit:
-            break
+            stack.append((nxt, iter(sub_adj[nxt])))
+        start = nodes.index(root) + 1
     return out
+
+
+def _components(nodes: list, adj: dict) -> dict:
+    """Strongly connected components (Tarjan, iterative): node -> component number."""
+    index: dict = {}
+    low: dict = {}
+    comp: dict = {}
+    stack: list = []
+    on_stack: set = set()
+    counter = 0
+    for start in nodes:
+        if start in index:
+            continue
+        work = [(start, iter(adj.get(start, ())))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            v, it = work[-1]
+            w = next(it, None)
+            if w is not None:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(adj.get(w, ()))))
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp[w] = v
+                    if w == v:
+                        break
+    return comp

@@ -19,59 +19,16 @@ diff as a user would: carets under the right token, helpful help.
 from __future__ import annotations
 
 import collections
-import os
-import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from flowc.check import check
+from check_cases import ONE, CASES, CODE_IN_NAME, expectations, matches, rel, run_check
 from flowc.cli import main
-from flowc.diagnostics import Diagnostics, Severity
-from flowc.lower import load
 from support import ROOT
 
 HERE = Path(__file__).parent
-CASES = sorted((HERE / "cases").glob("*.flow"))
-CODE_IN_NAME = re.compile(r"\A(F\d{3})_")
-
-_SEVERITY = {"E": Severity.ERROR, "W": Severity.WARNING, "N": Severity.NOTE}
-_COMMENT = re.compile(r"#\s*(?=[EWN]:\s*F\d{3})(?P<tail>.*)\Z")
-_ONE = re.compile(r"(?P<sev>[EWN]):\s*(?P<code>F\d{3})(?P<msg>.*?)(?=\s+[EWN]:\s*F\d{3}|\Z)")
-
-
-def rel(p: Path) -> str:
-    return os.path.relpath(p, ROOT)
-
-
-def expectations(path: Path) -> list[tuple[int, Severity, str, str]]:
-    """(line, severity, code, message pattern) for every inline expectation."""
-    out = []
-    text = path.read_bytes().decode("utf-8", "replace")
-    for n, line in enumerate(text.split("\n"), 1):
-        m = _COMMENT.search(line)
-        if not m:
-            continue
-        for e in _ONE.finditer(m.group("tail")):
-            out.append((n, _SEVERITY[e.group("sev")], e.group("code"), e.group("msg").strip()))
-    return out
-
-
-def run_check(path: Path) -> Diagnostics:
-    diags = Diagnostics(limit=10_000)
-    project, _ = load([rel(path)], diags)
-    check(project, diags)
-    return diags
-
-
-def _matches(pattern: str, summary: str) -> bool:
-    if not pattern or pattern in summary:
-        return True
-    try:
-        return re.search(pattern, summary) is not None
-    except re.error:
-        return False
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +60,7 @@ def test_case(case):
         f"unexpected: {unexpected}\nmissing: {missing}\nall diagnostics:\n{detail}")
     for line, sev, code, pattern in want:
         summaries = [d.summary for d in diags if d.span.line == line and d.code == code and d.severity is sev]
-        assert any(_matches(pattern, s) for s in summaries), \
+        assert any(matches(pattern, s) for s in summaries), \
             f"line {line}: no {code} summary matches {pattern!r}: {summaries}"
     if CODE_IN_NAME.match(case.name):
         code = CODE_IN_NAME.match(case.name).group(1)
@@ -123,6 +80,6 @@ def test_expectation_syntax():
     sample = HERE / "cases" / "F105_unknown_field.flow"
     want = expectations(sample)
     assert want, "the sample case has expectations"
-    parsed = [m.groupdict() for m in _ONE.finditer('E: F105 "amont"  W: F303 may be empty N: F402')]
+    parsed = [m.groupdict() for m in ONE.finditer('E: F105 "amont"  W: F303 may be empty N: F402')]
     assert [(p["sev"], p["code"], p["msg"].strip()) for p in parsed] == [
         ("E", "F105", '"amont"'), ("W", "F303", "may be empty"), ("N", "F402", "")]
