@@ -503,6 +503,10 @@ class Simulation:
               trigger: str | None = None) -> bool:
         if rec.stopped:
             return False
+        if rec.stage is None:  # a record created without a stage is put in one
+            rec.pipeline, rec.stage = pipeline, stage
+            self._enter(rec, cause=cause, kind="entered")
+            return True
         if rec.moves_at != self.now:
             rec.moves_at = self.now
             rec.moves_path = [rec.stage.name.value]
@@ -1608,6 +1612,8 @@ class Simulation:
     # -- expectations ---------------------------------------------------------------------------
     def stage_at(self, rec: Record, when: dt.datetime | None) -> tuple[str, str, dt.datetime] | None:
         """(pipeline, stage, since) of a record at the horizon (None) or at `when`."""
+        if rec.stage is None:
+            return None
         if when is None:
             return rec.pipeline.name.value, rec.stage.name.value, rec.since
         found = None
@@ -1654,6 +1660,8 @@ class Simulation:
             if rec is None:
                 return ExpectationResult(x, False, text, expected, f"there is no record {name}", at)
             have = self.stage_at(rec, when)
+            if have is None and rec.stage is None:
+                return ExpectationResult(x, False, text, expected, f"{name} is in no stage", at)
             if have is None:
                 return ExpectationResult(x, False, text, expected,
                                          f"{name} did not exist yet at {self.fmt(when)}", at)

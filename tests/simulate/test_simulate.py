@@ -93,7 +93,9 @@ def test_failed_expectations_are_explained():
     assert "expected  amount = 1,000.00\n      actual    amount = 800.00" in out
     assert "expected  done at Mon 2026-03-02 09:30\n      actual    done at Mon 2026-03-02 10:00" in out
     assert "✓ robot raise on d1 done" in out
-    assert "FAILED: 1 of 6 expectations held" in out
+    assert "✓ d1.amount = 400 at Mon 2026-03-02 09:30" in out
+    assert "✗ d1.amount = 400 at Mon 2026-03-02 10:00\n" in out
+    assert "FAILED: 2 of 9 expectations held" in out
 
 
 def test_loop_is_cut():
