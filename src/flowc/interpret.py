@@ -19,7 +19,7 @@ import datetime as dt
 import heapq
 import re
 import urllib.parse
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator
 
 import attrs
@@ -103,14 +103,6 @@ def format_number(value: Decimal, money: bool = False) -> str:
         return f"{int(value):,}"
     text = f"{value.normalize():,f}"
     return text
-
-
-def format_duration(d: ir.Duration) -> str:
-    return str(d)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _to_decimal(v: Any) -> Decimal:

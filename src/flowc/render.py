@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from . import ir
 from .index import Index
 from .interpret import ExpectationResult, Simulation, TraceEvent, format_local
 

@@ -370,3 +370,23 @@ scenario s { start 2026-03-02 10:00 record d1: deal in s { amount 1 responsible 
         time.tzset()
     done = [e for e in events if e.kind == "done"]
     assert interpret.format_local(done[0].at, "Europe/Lisbon") == "Tue 2026-03-03 09:00"
+
+
+def test_created_records_can_be_named_by_happenings_and_expectations(tmp_path):
+    # `flowc check` does not know these names yet (F112); the simulator does.
+    project, index, sources = _project(HEAD + '''
+pipeline sales for deal { stage new stage won success { robot install: copy deal to installation.todo } }
+pipeline installation for deal { stage todo stage done success }
+scenario s {
+  start 2026-03-02 09:00
+  record d1: deal in won { amount 1 responsible ana }
+  at 2026-03-02 10:00 move d1_install to installation.done
+  run for 1 day
+  expect d1_install in stage installation.done
+  expect d1_install in stage installation.todo at 2026-03-02 09:30
+}
+''', tmp_path, checked=False)
+    sim = Simulation(project, index, project.scenarios[0], sources=sources)
+    events = list(sim.run())
+    assert [e.to_stage for e in events if e.kind == "moved"] == ["done"]
+    assert [r.ok for r in sim.evaluate_expectations()] == [True, True]
