@@ -664,17 +664,24 @@ class Checker:
             return "list"
         return False
 
-    def type_of(self, e: Any, ctx: Ctx, choices: tuple[str, ...] = ()) -> str | None:
+    def _unknown_bare(self, e: Any, ctx: Ctx) -> bool:
+        return (isinstance(e, ir.FieldRef) and len(e.path) == 1 and ctx.entity is not None
+                and e.path[0] not in self.index.fields(ctx.entity)
+                and e.path[0] not in self.index.people(ctx.scenario))
+
+    def type_of(self, e: Any, ctx: Ctx, choices: tuple[str, ...] = (), partner: str | None = None) -> str | None:
         """The type of an expression, reporting what is wrong inside it.
-        `choices`: those of the list field the expression is compared with."""
+        `choices`: those of the list field the expression is compared with;
+        `partner`: the type of what it is compared with or written into."""
         if e is None or isinstance(e, ir.Invalid):
             return None
         if isinstance(e, ir.FieldRef):
             bare = self.bare_name_type(e, ctx, choices)
             if bare is not False:
-                if bare == "list":
-                    return "list"
                 return bare
+            if partner in RELATION_TYPES and self._unknown_bare(e, ctx):
+                self.unknown_person(ir.Name(e.path[0], e.span), partner, ctx)
+                return None
         if isinstance(e, ir.Literal):
             return e.type if e.value is not None else None
         if isinstance(e, ir.Today):
@@ -730,8 +737,29 @@ class Checker:
         return None
 
     def pair_types(self, a: Any, b: Any, ctx: Ctx) -> tuple[str | None, str | None]:
+        """The types of two operands compared with each other.  The one that is
+        not a bare unknown name goes first: a name compared with an employee
+        field is an employee (F110 when unknown), not a field (F105)."""
         ca, cb = self.choices_of(a, ctx), self.choices_of(b, ctx)
-        return self.type_of(a, ctx, cb), self.type_of(b, ctx, ca)
+        if self._unknown_bare(a, ctx) and not self._unknown_bare(b, ctx):
+            tb = self.type_of(b, ctx, ca)
+            return self.type_of(a, ctx, cb, tb), tb
+        ta = self.type_of(a, ctx, cb)
+        return ta, self.type_of(b, ctx, ca, ta)
+
+    def unknown_person(self, name: ir.Name, kind: str, ctx: Ctx) -> None:
+        """A name that should be a person of kind `kind` and is not declared."""
+        if kind == "employee":
+            self.check_employee(name, ctx)
+            return
+        people = self.index.people(ctx.scenario)
+        allowed = ("contact", "company") if kind == "client" else (kind,)
+        cands = [n for n, p in people.items() if p.kind in allowed]
+        word = "contact or company" if kind == "client" else kind
+        where = "in the scenario" if ctx.scenario is not None else "in the flow"
+        self.error("F113", f'unknown {word} "{name.value}"', name.span, f"no {word} with this name {where}",
+                   [*did_you_mean(name.value, cands),
+                    Note(f'declare it in the scenario: {allowed[0]} {name.value} "Name" {{ ... }}'), *ctx.notes()])
 
     def check_condition(self, e: Any, ctx: Ctx) -> None:
         """An expression used as a condition: it must be yes/no."""
@@ -1180,13 +1208,15 @@ class Checker:
         vp = action.param("value")
         ref = fp.value if fp is not None else None
         value = vp.value if vp is not None else None
-        vtype = self.type_of(value, ctx, self.choices_of(ref, ctx)) if value is not None else None
         if not isinstance(ref, ir.FieldRef):
+            self.type_of(value, ctx)
             return
-        self.check_field_write(ref, value, vtype, ctx, "set")
+        self.check_field_write(ref, value, ctx, "set")
 
-    def check_field_write(self, ref: ir.FieldRef, value: Any, vtype: str | None, ctx: Ctx, how: str) -> None:
+    def check_field_write(self, ref: ir.FieldRef, value: Any, ctx: Ctx, how: str) -> None:
+        """`set FIELD = value` (a robot, or a scenario event)."""
         if len(ref.path) > 1:
+            self.type_of(value, ctx)
             ftype, _ = self.field_info(ref.path, ref.span, ctx)
             if ftype is not None or ctx.entity is None:
                 self.error("F216", f'cannot {how} "{ref.text}"', ref.span,
@@ -1194,6 +1224,7 @@ class Checker:
                            ctx.notes())
             return
         ftype, info = self.field_info(ref.path, ref.span, ctx)
+        vtype = self.type_of(value, ctx, self.choices_of(ref, ctx), ftype) if value is not None else None
         name = ref.path[0]
         if info is not None and info.builtin and name in READ_ONLY:
             self.error("F216", f'cannot {how} the built-in field "{name}"', ref.span,
@@ -1611,12 +1642,7 @@ class Checker:
                 if ftype == "employee":
                     self.check_employee(v, ctx, f'field "{name}"')
                 elif person is None:
-                    cands = [n for n, p in people.items() if p.kind in allowed]
-                    word = "contact or company" if ftype == "client" else ftype
-                    self.error("F113", f'unknown {word} "{v.value}"', v.span,
-                               f"no {word} with this name in the scenario",
-                               [*did_you_mean(v.value, cands),
-                                Note(f'declare it in the scenario: {allowed[0]} {v.value} "Name" {{ ... }}')])
+                    self.unknown_person(v, ftype, ctx)
                 elif person.kind not in allowed:
                     self.error("F217", f'"{v.value}" is {_tw(person.kind)}, not {_tw(ftype)}', v.span,
                                f'field "{name}" needs {_tw(ftype)}')
@@ -1723,9 +1749,8 @@ class Checker:
             if info is not None:
                 self._resolve_for_record(h.stage, info, ctx)
         elif h.kind == "set" and h.field is not None:
-            vtype = self.type_of(h.value, ctx, self.choices_of(h.field, ctx)) if h.value is not None else None
             if info is not None:
-                self.check_field_write(h.field, h.value, vtype, ctx, "set")
+                self.check_field_write(h.field, h.value, ctx, "set")
         elif h.kind == "event" and h.event is not None:
             self.check_event(h.event, ctx)
 
@@ -1766,7 +1791,7 @@ class Checker:
                                      f"{_quote_list(p.name.value for p in everywhere[x.robot.value])}")])
         elif x.kind == "field" and x.field is not None:
             ft = self.field_type(x.field, ctx)
-            vt = self.type_of(x.value, ctx, self.choices_of(x.field, ctx)) if x.value is not None else None
+            vt = self.type_of(x.value, ctx, self.choices_of(x.field, ctx), ft) if x.value is not None else None
             self.check_compare(x.op or "=", x.field, ft, x.value, vt, ctx)
 
     def check_horizon(self, sc: ir.Scenario) -> None:
