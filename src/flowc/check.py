@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import attrs
 
@@ -303,13 +303,6 @@ class Checker:
         if span is not None:
             self.diags.add(Diagnostic(code, Severity.NOTE, summary, span, detail, tuple(notes)))
 
-    def _has_error_within(self, span: Span) -> bool:
-        for d in self.diags:
-            s = d.span
-            if d.severity is Severity.ERROR and s.path == span.path and span.start <= s.start and s.end <= span.end:
-                return True
-        return False
-
     # -- the whole project -----------------------------------------------------
     def run(self) -> None:
         self.check_duplicates()
@@ -388,7 +381,7 @@ class Checker:
             return
         other = self.index.people(ctx.scenario).get(name.value)
         if other is not None:
-            self.error("F110", f'"{name.value}" is a {other.kind}, not an employee', name.span,
+            self.error("F110", f'"{name.value}" is {_a(other.kind)}, not an employee', name.span,
                        f"the {what} must be an employee", ctx.notes())
             return
         notes = list(did_you_mean(name.value, employees))
@@ -406,7 +399,7 @@ class Checker:
 
     # ======================================================================== values
 
-    def check_timezone_name(self, name: ir.Name | None, where: str) -> None:
+    def check_timezone_name(self, name: ir.Name | None) -> None:
         if name is None or name.value is None:
             return
         if _timezone_ok(name.value):
@@ -414,13 +407,12 @@ class Checker:
         best = _suggest_timezone(name.value)
         notes = [Note(f'did you mean "{best}"?')] if best else []
         notes.append(Note('time zones are IANA names, like "Europe/Lisbon" or "America/New_York"'))
-        self.error("F206", f'unknown time zone "{name.value}"', name.span,
-                   f"not a time zone {where}", notes)
+        self.error("F206", f'unknown time zone "{name.value}"', name.span, "not a time zone", notes)
 
     def check_timezones(self) -> None:
         tzs = self.project.timezones
         for tz in tzs:
-            self.check_timezone_name(tz, "")
+            self.check_timezone_name(tz)
         first = tzs[0] if tzs else None
         for tz in tzs[1:]:
             if first is not None and tz.value != first.value:
@@ -431,12 +423,14 @@ class Checker:
 
     def check_calendar(self, cal: ir.Calendar) -> None:
         if cal.timezone is not None:
-            self.check_timezone_name(cal.timezone, "")
+            self.check_timezone_name(cal.timezone)
         for h in cal.holidays:
             self.check_holidays(h)
-        if not cal.hours and not any(o.dates for o in cal.open):
+        if not cal.hours and not any(o.dates and o.ranges for o in cal.open):
+            why = ("its `open` days have no hours of their own, and it has no usual hours"
+                   if any(o.dates for o in cal.open) else "no `hours` and no `open` days")
             self.error("F306", f'calendar "{cal.name.value}" has no working time', cal.name.span,
-                       "no `hours` and no `open` days: a robot counting in it could never run",
+                       f"{why}: a robot counting in it could never run",
                        [Note("add working hours: hours mon-fri 09:00-18:00")])
         seen: dict[int, ir.WeeklyHours] = {}
         days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -577,12 +571,6 @@ class Checker:
                            [Note(f"declare it as {builtin if builtin != 'client' else 'contact or company'}, "
                                  "or give your field another name")])
 
-    def _entity_of(self, name: str | None) -> str | None:
-        """The entity name if it is known (its fields can be resolved), else None."""
-        if name is None:
-            return None
-        return name if self.index.entity_kind(name) is not None else None
-
     def check_entity_ref(self, name: ir.Name | None) -> bool:
         if name is None:
             return False
@@ -705,8 +693,8 @@ class Checker:
             t = self.type_of(e.operand, ctx)
             choices = self.choices_of(e.operand, ctx)
             for item in e.items:
-                it = self.type_of(item, ctx, choices)
-                self.check_compare("=", e.operand, t, item, it, ctx, in_list=True)
+                it = self.type_of(item, ctx, choices, t)
+                self.check_compare("=", e.operand, t, item, it, ctx)
             return "boolean"
         if isinstance(e, ir.Contains):
             self.check_contains(e, ctx)
@@ -774,7 +762,8 @@ class Checker:
                        f"{_show(e, unparse=True)} is {_tw(t)}", [*notes, *ctx.notes()])
 
     def check_compare(self, op: str, left: Any, lt: str | None, right: Any, rt: str | None, ctx: Ctx,
-                      in_list: bool = False, quiet_order: bool = False, bad_side: str = "right") -> None:
+                      quiet_order: bool = False, bad_side: str = "right") -> None:
+        """`left op right` (also a list item, `between`, an expectation)."""
         if lt is None or rt is None:
             return
         if op in ("<", "<=", ">", ">=") and not quiet_order:
@@ -788,7 +777,6 @@ class Checker:
             bad, good, bt, gt = (right, left, rt, lt) if bad_side == "right" else (left, right, lt, rt)
             if isinstance(good, ir.Literal) and not isinstance(bad, ir.Literal):
                 bad, good, bt, gt = good, bad, gt, bt
-            what = "list item" if in_list else "comparison"
             notes = []
             if gt in RELATION_TYPES and bt == "text" and isinstance(good, ir.FieldRef):
                 notes.append(Note(f'compare its name: {good.text}.name = {_show(bad)}'))
@@ -797,9 +785,7 @@ class Checker:
             elif {gt, bt} == {"time", "datetime"} or {gt, bt} == {"time", "date"}:
                 notes.append(Note("compare with a full date and time: 2026-03-09 09:30"))
             self.error("F205", f"cannot compare {_tw(gt)} with {_tw(bt)}", bad.span,
-                       f"{_show(bad)} is {_tw(bt)}, but {_show(good)} is {_tw(gt)}" if what == "comparison"
-                       else f"{_show(bad)} is {_tw(bt)}, but {_show(good)} is {_tw(gt)}",
-                       [*notes, *ctx.notes()])
+                       f"{_show(bad)} is {_tw(bt)}, but {_show(good)} is {_tw(gt)}", [*notes, *ctx.notes()])
             return
         if op in ("=", "!=", "<", "<=", ">", ">="):
             for a, b in ((left, right), (right, left)):
@@ -1022,7 +1008,6 @@ class Checker:
     # ======================================================================== robots
 
     def check_robot(self, robot: ir.Robot, ctx: Ctx, first: bool = False) -> None:
-        action = robot.action
         self.check_params(robot, ctx)
         self.check_action(robot, ctx)
         self.check_timing(robot, ctx, first)
@@ -1250,7 +1235,7 @@ class Checker:
         src = self._key(ctx.pipeline, ctx.stage)
         dst = self._key(tp, ts)
         self.reached.add(dst)
-        if tp.entity.value != ctx.pipeline.entity.value:
+        if tp.entity.value != ctx.pipeline.entity.value and ctx.entity is not None:
             self.error("F406", f'pipeline "{tp.name.value}" is for {tp.entity.value}s, not {ctx.pipeline.entity.value}s',
                        p.value.span, f"a {ctx.pipeline.entity.value} cannot be moved into it",
                        [Note("a record moves only between pipelines of its own entity"), *ctx.notes()])
@@ -1293,7 +1278,8 @@ class Checker:
         tp, ts = found
         entity = ent.value if known else ctx.pipeline.entity.value
         if tp.entity.value != entity:
-            self._copy_entity_error(tp, entity, p.value.span, ctx)
+            if known or ctx.entity is not None:
+                self._copy_entity_error(tp, entity, p.value.span, ctx)
             return
         src, dst = self._key(ctx.pipeline, ctx.stage), self._key(tp, ts)
         self.reached.add(dst)
@@ -1323,8 +1309,6 @@ class Checker:
                     continue
                 if ki == kj:
                     summary = f'timing "{_CLAUSE_WORDS.get(kj, kj)}" is given twice'
-                elif ki in _MAIN_CLAUSES and kj in _MAIN_CLAUSES:
-                    summary = f'conflicting timing: "{_CLAUSE_WORDS.get(ki, ki)}" and "{_CLAUSE_WORDS.get(kj, kj)}"'
                 else:
                     summary = f'conflicting timing: "{_CLAUSE_WORDS.get(ki, ki)}" and "{_CLAUSE_WORDS.get(kj, kj)}"'
                 notes = [] if si.line == sj.line else [Note("the other clause", si, "note")]
@@ -1414,38 +1398,33 @@ class Checker:
         return src.final is None and src.index < dst.index
 
     def check_overlapping_triggers(self, pipeline: ir.Pipeline) -> None:
-        # Only triggers of one event kind can overlap: compare within each kind,
-        # and for `field ... changed` only triggers that share a field.
-        groups: dict[Any, list[tuple[int, ir.Stage, ir.Trigger]]] = {}
-        for s in pipeline.stages:
-            for t in s.triggers:
-                if t.event is None:
-                    continue
-                order = len(groups.setdefault(("all", t.event.kind), []))
-                if t.event.kind == "field_changed":
-                    for f in _event_arg(t.event) or ():
-                        groups.setdefault(("field", f), []).append((order, s, t))
-                else:
-                    groups[("all", t.event.kind)].append((order, s, t))
+        """F404.  Only triggers of one event kind can overlap: compare within
+        each kind, and for `field ... changed` only triggers that share a field."""
+        placed = [(s, t) for s in pipeline.stages for t in s.triggers if t.event is not None]
+        groups: dict[tuple, list[int]] = {}
+        for n, (s, t) in enumerate(placed):
+            if t.event.kind == "field_changed":
+                for f in _event_arg(t.event) or ():
+                    groups.setdefault(("field", f), []).append(n)
+            else:
+                groups.setdefault(("kind", t.event.kind), []).append(n)
         pairs: set[tuple[int, int]] = set()
-        items: dict[int, tuple[ir.Stage, ir.Trigger]] = {}
-        for key, members in groups.items():
-            seen_ids: dict[int, int] = {}
-            for order, s, t in members:
-                seen_ids.setdefault(id(t), len(seen_ids))
+        for members in groups.values():
             for a in range(len(members)):
                 for b in range(a + 1, len(members)):
-                    (_, sa, ta), (_, sb, tb) = members[a], members[b]
-                    if ta is tb or not _events_overlap(ta.event, tb.event):
-                        continue
-                    pairs.add((self._trigger_order(pipeline, ta), self._trigger_order(pipeline, tb)))
-                    items[self._trigger_order(pipeline, ta)] = (sa, ta)
-                    items[self._trigger_order(pipeline, tb)] = (sb, tb)
+                    i, j = members[a], members[b]
+                    if _events_overlap(placed[i][1].event, placed[j][1].event):
+                        pairs.add((i, j))
+        items = dict(enumerate(placed))
         reported: set[int] = set()
         for i, j in sorted(pairs, key=lambda p: (max(p), min(p))):
             i, j = min(i, j), max(i, j)
             (si, ti), (sj, tj) = items[i], items[j]
-            what = _event_text(tj)
+            if ti.event.kind == "field_changed":
+                shared = sorted(_event_arg(ti.event) & _event_arg(tj.event))
+                what = f"field{'s' if len(shared) > 1 else ''} {', '.join(shared)} changed"
+            else:
+                what = _event_words(ti.event if _event_arg(tj.event) is None else tj.event)
             if si is sj:
                 if j in reported:
                     continue
@@ -1464,14 +1443,6 @@ class Checker:
                          f'when both match, the record goes to "{win_s.name.value}" (the furthest stage wins)',
                          [Note(f'the trigger on "{win_s.name.value}"', win_t.used_at or win_t.event.span, "note"),
                           Note("give the triggers different events, forms or fields, or remove one")])
-
-    def _trigger_order(self, pipeline: ir.Pipeline, trigger: ir.Trigger) -> int:
-        """The position of a trigger in its pipeline (stage order, then written order)."""
-        cache = self.__dict__.setdefault("_trigger_orders", {})
-        key = id(pipeline)
-        if key not in cache:
-            cache[key] = {id(t): n for n, t in enumerate(t for s in pipeline.stages for t in s.triggers)}
-        return cache[key][id(trigger)]
 
     # ======================================================================== reachability and loops
 
@@ -1954,7 +1925,11 @@ def _event_text(trigger: ir.Trigger) -> str:
     """How a trigger is called in messages: its name, or its event as written."""
     if trigger.name is not None:
         return trigger.name.value
-    ev = trigger.event
+    return _event_words(trigger.event)
+
+
+def _event_words(ev: ir.Event) -> str:
+    """An event as it is written: `form submitted contact_us`."""
     if ev.kind == "field_changed" and isinstance(ev.arg, tuple):
         names = ", ".join(n.value for n in ev.arg if isinstance(n, ir.Name))
         return f"field{'s' if len(ev.arg) > 1 else ''} {names} changed"
