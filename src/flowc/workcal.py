@@ -93,7 +93,8 @@ Public API
     * ``closed_reason(local_date)``: None on a date with working time, else
       ``"public holiday: <name>"``, ``"closed day"``,
       ``"weekend: no hours on Sunday"``, ``"no hours on Wednesday"``,
-      ``"no hours on this date (the clock change skips them)"``.
+      ``"its hours fall in a clock change"`` (all its ranges lie in a DST gap,
+      or the date itself is skipped, like 2011-12-30 in Pacific/Apia).
 
 ``NoWorkingTime``
     Raised when a calendar has no working time within the search bound.
@@ -372,7 +373,7 @@ class WorkCalendar:
                 return ("weekend: " if local_date.weekday() >= 5 else "") + f"no hours on {day}"
         elif not self._open[local_date]:
             return "open day without hours (the calendar has no usual hours)"
-        return "no hours on this date (the clock change skips them)"
+        return "its hours fall in a clock change"
 
     # -- walking over intervals ------------------------------------------------
     def _check(self) -> None:

@@ -272,7 +272,8 @@ def test_intervals_are_cached_per_date():
     ("us-la", "2026-03-31", None, None),
     ("es-ct", "2026-09-11", "Fiesta Nacional de Cataluña", "public holiday: Fiesta Nacional de Cataluña"),
     ("es", "2026-09-11", None, None),
-    ("apia", "2011-12-30", None, "no hours on this date (the clock change skips them)"),
+    # language.md#time-zones-and-dst: a date whose hours are all skipped by a clock change
+    ("apia", "2011-12-30", None, "its hours fall in a clock change"),
 ])
 def test_holidays_and_reasons(name, day, holiday, reason):
     c = CALS[name]
@@ -283,6 +284,15 @@ def test_holidays_and_reasons(name, day, holiday, reason):
 def test_no_hours_on_a_weekday():
     c = cal(LIS, "mon-thu 09:00-18:00")
     assert c.closed_reason(D("2026-03-13")) == "no hours on Friday"
+
+
+def test_hours_inside_a_dst_gap():
+    # language.md#time-zones-and-dst: Sunday 02:00-02:45 does not happen on 2026-03-08 in New York
+    c = cal(NY, "sun 02:00-02:45")
+    assert c.closed_reason(D("2026-03-08")) == "its hours fall in a clock change"
+    assert c.closed_reason(D("2026-03-15")) is None
+    assert c.closed_reason(D("2026-03-09")) == "no hours on Monday"
+    assert show(c.add(at(NY, "2026-03-01 02:40"), dur("10m")), NY) == "Sun 2026-03-15 02:05"
 
 
 def test_several_holiday_sources_and_open_over_holiday():
