@@ -45,11 +45,14 @@ Public API
     * The hours of a local date: an ``open`` date (extra working day) uses its
       own ranges, or when given none the "usual hours" (the ranges of the
       first weekday, Monday first, that has hours); ``open`` wins over
-      ``closed`` and holidays.  Otherwise a date is off when its weekday has
+      ``closed`` and holidays (several ``open`` lines for a date: union of
+      their ranges).  Otherwise a date is off when its weekday has
       no hours, when it lies in a ``closed`` range, or when it is a public
       holiday of any ``holidays`` source (country + optional subdivision,
       from the ``holidays`` package, observed days included: US 2021-12-31
-      is "New Year's Day (observed)"; names in the country's own language).
+      is "New Year's Day (observed)"; names in the package's default
+      language for the country -- "Dia da Liberdade" for PT -- never in the
+      process locale's).
     * ``intervals(local_date)``: the working intervals of a local date, built
       from the local ranges and converted with ``localize`` (on a DST day
       09:00-18:00 is still 09:00-18:00 local, 8 or 10 hours long if the
@@ -74,22 +77,37 @@ Public API
         working day (a date with working time) after the start's date;
         if that instant is not working it moves to ``next_working`` of it
         (Saturday 10:00 + 1 day -> start Monday 09:00 -> Tuesday 09:00).
+        A start exactly at a closing time moves on first: Monday 18:00 +
+        1 day -> start Tuesday 09:00 -> Wednesday 09:00.  The clock time is
+        measured from the local midnight of the date whose hours hold the
+        start, and localized on the target date (a clock time in a DST gap
+        there moves to the gap's end).  ``add(t, 0 days)`` is
+        ``next_working(t)``.
     * ``subtract(t, duration)``: the mirror, counting backwards:
       the start moves to ``previous_working(t)`` (itself when working,
       opening and closing times included; else the end of the previous
-      interval); minutes count back through working time (the result may
-      equal an opening time: Monday 09:10 - 15m is the previous working day's
-      17:55 on 09:00-18:00); N days: the same local clock time as the moved
-      start on the N-th previous working day, moved back to
-      ``previous_working`` of it when not working (e.g. a 15:00 clock on a
-      Saturday open 09:00-13:00 gives Saturday 13:00).  ``subtract(t, 0m)``
-      is ``previous_working(t)``.  For minutes ``d > 0``:
-      ``subtract(add(x, d), d) == next_working(x)``.
+      interval); then
+
+      - minutes/hours count back through working time; the result may equal
+        an opening time (Monday 09:15 - 15m is Monday 09:00; Monday 09:10 -
+        15m is Friday 17:55 on 09:00-18:00).  ``subtract(t, 0m)`` is
+        ``previous_working(t)``.  For ``d > 0``: ``subtract(add(x, d), d) ==
+        next_working(x)``.
+      - N days: the same local clock time as the moved start (measured from
+        the midnight of the date whose hours hold it, so a 24:00 closing
+        keeps 24:00) on the N-th previous working day, moved back to
+        ``previous_working`` of it when not working (a 15:00 clock on a
+        Saturday open 09:00-13:00 gives Saturday 13:00).  Tuesday 09:00 - 1
+        day is Monday 09:00 (an opening time is a working moment), but
+        Saturday 10:00 - 1 day is *Thursday* 18:00: the start moves back to
+        Friday 18:00, and Friday is the start's own day.
     * ``has_working_time()``: False when no weekday has hours and no open day
       has any.  Every search is bounded (``MAX_SEARCH_DAYS``, 20 years of
       dates after the start, or before it): ``NoWorkingTime`` is raised past
       the bound, and at once on a calendar without working time.
-    * ``holiday_name(local_date)``: the public holiday's name or None.
+    * ``holiday_name(local_date)``: the public holiday's name or None
+      (names of all sources, joined with "; ").  An unknown country or
+      subdivision raises ``ValueError`` at the first holiday lookup.
     * ``closed_reason(local_date)``: None on a date with working time, else
       ``"public holiday: <name>"``, ``"closed day"``,
       ``"weekend: no hours on Sunday"``, ``"no hours on Wednesday"``,
@@ -105,7 +123,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -114,12 +114,3 @@ def working_between(c: WorkCalendar, a: dt.datetime, b: dt.datetime) -> dt.timed
         d += dt.timedelta(days=1)
     return total
 
-
-def interval_holding(c: WorkCalendar, t: dt.datetime):
-    """The (start, end) with start <= t <= end, searching the nearby dates."""
-    d = to_local(t, c.tz).date()
-    for k in (-1, 0, 1):
-        for s, e in c.intervals(d + dt.timedelta(days=k)):
-            if s <= t <= e:
-                return s, e
-    return None
