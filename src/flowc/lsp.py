@@ -441,8 +441,8 @@ def create_server() -> FlowServer:
         text, span = result
         if span is not None and not ls.same_text(doc, a, span):
             return None
-        markdown = T.MarkupKind.Markdown in (ls._cap("text_document.hover.content_format", None)
-                                             or [T.MarkupKind.Markdown])
+        # Markdown only for clients that say they read it.
+        markdown = T.MarkupKind.Markdown in (ls._cap("text_document.hover.content_format", None) or ())
         if not markdown:
             text = text.replace("**", "").replace("`", "")
         rng = ls.lsp_range(a, span) if span is not None else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pathlib
 import sys
@@ -149,6 +150,91 @@ def position_of(text: str, needle: str, nth: int = 0, delta: int = 0) -> tuple[i
     return line, len(prefix.encode("utf-16-le")) // 2
 
 
+
+
+# ------------------------------------------------------------------ a raw JSON-RPC client
+
+class Raw:
+    """The server in a subprocess, spoken to in raw JSON-RPC."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.next_id = 0
+        self.notifications: list[dict] = []  # every notification read so far
+
+    @classmethod
+    async def start(cls) -> "Raw":
+        proc = await asyncio.create_subprocess_exec(
+            *SERVER_COMMAND, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, env=server_env())
+        return cls(proc)
+
+    def send_bytes(self, body: bytes) -> None:
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def send(self, message: dict) -> None:
+        self.send_bytes(json.dumps(message).encode("utf-8"))
+
+    def request(self, method: str, params) -> int:
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return self.next_id
+
+    def notify(self, method: str, params) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    async def read(self) -> dict:
+        length = None
+        while True:
+            line = await self.proc.stdout.readline()
+            if not line:
+                raise EOFError("the server closed its output")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            elif line in (b"\r\n", b"\n") and length is not None:
+                return json.loads(await self.proc.stdout.readexactly(length))
+
+    async def response(self, msg_id: int) -> dict:
+        async def wait():
+            while True:
+                msg = await self.read()
+                if "method" in msg and "id" not in msg:
+                    self.notifications.append(msg)
+                elif msg.get("id") == msg_id and "method" not in msg:
+                    return msg
+        return await asyncio.wait_for(wait(), TIMEOUT)
+
+    async def notification(self, method: str, test=lambda params: True) -> dict:
+        """The params of the first notification (read so far, or next) that passes `test`."""
+        async def wait():
+            i = 0
+            while True:
+                while i < len(self.notifications):
+                    msg = self.notifications[i]
+                    i += 1
+                    if msg["method"] == method and test(msg.get("params")):
+                        return msg["params"]
+                msg = await self.read()
+                if "method" in msg and "id" not in msg:
+                    self.notifications.append(msg)
+        return await asyncio.wait_for(wait(), TIMEOUT)
+
+    async def initialize(self, caps: dict | None = None) -> dict:
+        caps = {"textDocument": {"hover": {"contentFormat": ["markdown"]}}} if caps is None else caps
+        result = await self.response(self.request("initialize", {"processId": None, "rootUri": None,
+                                                                 "capabilities": caps}))
+        self.notify("initialized", {})
+        return result
+
+    async def stop(self) -> None:
+        try:
+            await self.response(self.request("shutdown", None))
+            self.notify("exit", None)
+            await asyncio.wait_for(self.proc.wait(), TIMEOUT)
+        finally:
+            if self.proc.returncode is None:
+                self.proc.kill()
+                await self.proc.wait()
 
 
 # ------------------------------------------------------------------ sample projects

@@ -4,7 +4,6 @@ server keeps serving; no text makes it crash; it starts quickly; and
 from __future__ import annotations
 
 import asyncio
-import json
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import time
 import pytest
 from lsprotocol import types as T
 
-from flowc_lsp_helpers import SALES, SERVER_COMMAND, TIMEOUT, Editor, position_of, server_env
+from flowc_lsp_helpers import SALES, Editor, Raw, position_of, server_env
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -74,71 +73,6 @@ async def test_hostile_text_never_crashes(editor: Editor, text: str):
 
 
 # ------------------------------------------------------------------ raw JSON-RPC (messages no typed client sends)
-
-class Raw:
-    """The server in a subprocess, spoken to in raw JSON-RPC."""
-
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-        self.next_id = 0
-
-    @classmethod
-    async def start(cls) -> "Raw":
-        proc = await asyncio.create_subprocess_exec(
-            *SERVER_COMMAND, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, env=server_env())
-        return cls(proc)
-
-    def send_bytes(self, body: bytes) -> None:
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-
-    def send(self, message: dict) -> None:
-        self.send_bytes(json.dumps(message).encode("utf-8"))
-
-    def request(self, method: str, params) -> int:
-        self.next_id += 1
-        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
-        return self.next_id
-
-    def notify(self, method: str, params) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    async def read(self) -> dict:
-        length = None
-        while True:
-            line = await self.proc.stdout.readline()
-            if not line:
-                raise EOFError("the server closed its output")
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-            elif line in (b"\r\n", b"\n") and length is not None:
-                return json.loads(await self.proc.stdout.readexactly(length))
-
-    async def response(self, msg_id: int) -> dict:
-        async def wait():
-            while True:
-                msg = await self.read()
-                if msg.get("id") == msg_id and "method" not in msg:
-                    return msg
-        return await asyncio.wait_for(wait(), TIMEOUT)
-
-    async def initialize(self) -> dict:
-        caps = {"textDocument": {"hover": {"contentFormat": ["markdown"]}}}
-        result = await self.response(self.request("initialize", {"processId": None, "rootUri": None,
-                                                                 "capabilities": caps}))
-        self.notify("initialized", {})
-        return result
-
-    async def stop(self) -> None:
-        try:
-            await self.response(self.request("shutdown", None))
-            self.notify("exit", None)
-            await asyncio.wait_for(self.proc.wait(), TIMEOUT)
-        finally:
-            if self.proc.returncode is None:
-                self.proc.kill()
-                await self.proc.wait()
-
 
 async def test_starts_in_reasonable_time():
     start = time.monotonic()
