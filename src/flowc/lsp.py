@@ -33,7 +33,7 @@ from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .lsp_complete import Item, complete
 from .lsp_model import Analysis, Outline, hover, keyword_at, outline, realpath
-from .lsp_text import UTF16, LineIndex, SpanMapper, apply_change, word_at
+from .lsp_text import UTF16, LineIndex, Shift, SpanMapper, apply_change, word_at
 
 log = logging.getLogger("flowc.lsp")
 
@@ -403,91 +403,122 @@ class FlowServer(LanguageServer):
             return None
         return doc, doc.lines.offset(pos.line, pos.character, self.encoding)
 
-    def names_analysis(self, doc: Doc) -> Analysis | None:
+    def view(self, doc: Doc) -> "View | None":
         """The analysis whose names can be trusted for `doc`: the current one if
-        the document parsed, else the last one that did."""
+        the document parsed, else the last one that did (with the offsets of
+        what was typed since)."""
         a = self.fresh(doc)
         if a is not None and a.parsed:
-            return a
-        return doc.good
+            return View(self, doc, a)
+        if doc.good is None:
+            return None
+        return View(self, doc, doc.good)
 
-    def same_text(self, doc: Doc, analysis: Analysis, span) -> bool:
-        """A span of an older analysis still says the same in the current text."""
-        if analysis.text is doc.text or span.path != doc.path:
-            return True
-        return analysis.text[span.start:span.end] == doc.text[span.start:span.end]
+
+class View:
+    """A document seen through one of its analyses (maybe an older one)."""
+
+    def __init__(self, ls: FlowServer, doc: Doc, analysis: Analysis) -> None:
+        self.ls = ls
+        self.doc = doc
+        self.analysis = analysis
+        self.shift = None if analysis.text is doc.text or analysis.text == doc.text \
+            else Shift(analysis.text, doc.text)
+
+    def offset(self, offset: int) -> int | None:
+        """An offset of the current text in the analysis' text."""
+        return offset if self.shift is None else self.shift.to_old(offset)
+
+    def lsp_range(self, span, clamp: bool = False) -> T.Range | None:
+        """The range of a span of the analysis, in the current text."""
+        if self.shift is None or span.path != self.doc.path:
+            return self.ls.lsp_range(self.analysis, span)
+        start = self.shift.to_new(span.start, clamp)
+        end = self.shift.to_new(span.end, clamp)
+        if start is None or end is None:
+            return None
+        enc = self.ls.encoding
+        return T.Range(T.Position(*self.doc.lines.position(start, enc)),
+                       T.Position(*self.doc.lines.position(max(start, end), enc)))
+
+    def location(self, span) -> T.Location | None:
+        rng = self.lsp_range(span)
+        if rng is None:
+            return None
+        uri = self.doc.uri if span.path == self.doc.path else self.ls.uri_for(span.path)
+        return T.Location(uri, rng)
 
 
 def create_server() -> FlowServer:
     server = FlowServer()
 
-    @server.feature(T.TEXT_DOCUMENT_HOVER)
-    @guarded()
-    def on_hover(ls: FlowServer, params: T.HoverParams):
+    def at(ls: FlowServer, params) -> tuple[View, int] | None:
         found = ls.doc_at(params.text_document, params.position)
         if found is None:
             return None
         doc, offset = found
-        a = ls.names_analysis(doc)
-        if a is None:
+        view = ls.view(doc)
+        if view is None:
             return None
-        kw = keyword_at(a, doc.path, offset) if a.text is doc.text else None
-        if kw is None and a.text is not doc.text:
-            w = word_at(doc.text, offset)
-            kw = doc.text[w[0]:w[1]] if w else None
+        old = view.offset(offset)
+        return (view, old) if old is not None else None
+
+    @server.feature(T.TEXT_DOCUMENT_HOVER)
+    @guarded()
+    def on_hover(ls: FlowServer, params: T.HoverParams):
+        found = at(ls, params)
+        if found is None:
+            return None
+        view, offset = found
+        a, doc = view.analysis, view.doc
+        kw = keyword_at(a, doc.path, offset)
         result = hover(a, doc.path, offset, kw)
         if result is None:
             return None
         text, span = result
-        if span is not None and not ls.same_text(doc, a, span):
+        rng = view.lsp_range(span) if span is not None else None
+        if span is not None and rng is None:
             return None
+        if rng is None:
+            w = word_at(doc.text, doc.lines.offset(params.position.line, params.position.character, ls.encoding))
+            if w is not None:
+                s, e = doc.lines.position(w[0], ls.encoding), doc.lines.position(w[1], ls.encoding)
+                rng = T.Range(T.Position(*s), T.Position(*e))
         # Markdown only for clients that say they read it.
         markdown = T.MarkupKind.Markdown in (ls._cap("text_document.hover.content_format", None) or ())
         if not markdown:
             text = text.replace("**", "").replace("`", "")
-        rng = ls.lsp_range(a, span) if span is not None else None
-        if rng is None:
-            w = word_at(doc.text, offset)
-            if w is not None:
-                s, e = doc.lines.position(w[0], ls.encoding), doc.lines.position(w[1], ls.encoding)
-                rng = T.Range(T.Position(*s), T.Position(*e))
         return T.Hover(contents=T.MarkupContent(
             kind=T.MarkupKind.Markdown if markdown else T.MarkupKind.PlainText, value=text), range=rng)
 
     @server.feature(T.TEXT_DOCUMENT_DEFINITION)
     @guarded()
     def on_definition(ls: FlowServer, params: T.DefinitionParams):
-        found = ls.doc_at(params.text_document, params.position)
+        found = at(ls, params)
         if found is None:
             return None
-        doc, offset = found
-        a = ls.names_analysis(doc)
-        if a is None:
-            return None
-        occ = a.table.occ_at(doc.path, offset)
-        if occ is None or occ.key is None or not ls.same_text(doc, a, occ.span):
+        view, offset = found
+        occ = view.analysis.table.occ_at(view.doc.path, offset)
+        if occ is None or occ.key is None:
             return None
         if occ.kind == "file":
             target = occ.target.resolved
             return [T.Location(ls.uri_for(target), T.Range(T.Position(0, 0), T.Position(0, 0)))]
-        decls = [o for o in a.table.with_key(occ.key) if o.decl]
-        return [ls.location(a, o.span) for o in decls] or None
+        decls = [view.location(o.span) for o in view.analysis.table.with_key(occ.key) if o.decl]
+        return [loc for loc in decls if loc is not None] or None
 
     @server.feature(T.TEXT_DOCUMENT_REFERENCES)
     @guarded()
     def on_references(ls: FlowServer, params: T.ReferenceParams):
-        found = ls.doc_at(params.text_document, params.position)
+        found = at(ls, params)
         if found is None:
             return None
-        doc, offset = found
-        a = ls.names_analysis(doc)
-        if a is None:
-            return None
+        view, offset = found
+        a, doc = view.analysis, view.doc
         occ = a.table.occ_at(doc.path, offset)
-        if occ is None or occ.key is None or not ls.same_text(doc, a, occ.span):
+        if occ is None or occ.key is None:
             return None
         include = params.context.include_declaration if params.context else True
-        out, seen = [], set()
         # Names are keys, not identities: another open project counts only if
         # it loads the file that declares the name (or, for an undeclared
         # name, this document).
@@ -495,18 +526,21 @@ def create_server() -> FlowServer:
         if occ.kind == "file":
             decl_files = {realpath(occ.target.resolved)}
         wanted = decl_files or {realpath(doc.path)}
-        analyses = [a] + [d.analysis for d in ls.docs.values()
-                          if d.analysis is not None and d.analysis is not a
+        views = [view] + [View(ls, d, d.analysis) for d in ls.docs.values()
+                          if d.analysis is not None and d.analysis is not a and d.analysis.parsed
                           and wanted & {realpath(p) for p in d.analysis.paths}]
-        for an in analyses:
-            for o in an.table.with_key(occ.key):
+        out, seen = [], set()
+        for v in views:
+            for o in v.analysis.table.with_key(occ.key):
                 if o.decl and not include:
                     continue
                 key = (realpath(o.span.path), o.span.start, o.span.end)
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(ls.location(an, o.span))
+                loc = v.location(o.span)
+                if loc is not None:
+                    out.append(loc)
         if occ.kind == "file" and include:
             out.insert(0, T.Location(ls.uri_for(occ.target.resolved), T.Range(T.Position(0, 0), T.Position(0, 0))))
         return out
@@ -518,19 +552,19 @@ def create_server() -> FlowServer:
         if found is None:
             return None
         doc, _ = found
-        a = ls.names_analysis(doc)
-        if a is None:
+        view = ls.view(doc)
+        if view is None:
             return []
-        entries = outline(a, doc.path)
+        entries = outline(view.analysis, doc.path)
         if ls._cap("text_document.document_symbol.hierarchical_document_symbol_support", False):
-            return [_document_symbol(ls, a, e) for e in entries]
+            return [_document_symbol(view, e) for e in entries]
         flat: list[T.SymbolInformation] = []
 
-        def walk(items: tuple[Outline, ...] | list[Outline], container: str | None) -> None:
+        def walk(items, container: str | None) -> None:
             for e in items:
                 flat.append(T.SymbolInformation(
-                    name=e.name, kind=_SYMBOL_KINDS.get(e.kind, T.SymbolKind.Object),
-                    location=T.Location(doc.uri, ls.lsp_range(a, e.span)), container_name=container))
+                    name=e.name or "?", kind=_SYMBOL_KINDS.get(e.kind, T.SymbolKind.Object),
+                    location=T.Location(doc.uri, view.lsp_range(e.span, clamp=True)), container_name=container))
                 walk(e.children, e.name)
         walk(entries, None)
         return flat
@@ -571,15 +605,15 @@ def create_server() -> FlowServer:
     return server
 
 
-def _document_symbol(ls: FlowServer, a: Analysis, e: Outline) -> T.DocumentSymbol:
-    rng = ls.lsp_range(a, e.span)
-    sel = ls.lsp_range(a, e.selection)
+def _document_symbol(view: View, e: Outline) -> T.DocumentSymbol:
+    rng = view.lsp_range(e.span, clamp=True)
+    sel = view.lsp_range(e.selection, clamp=True)
     if not _inside(sel, rng):
         sel = rng
     return T.DocumentSymbol(
         name=e.name or "?", kind=_SYMBOL_KINDS.get(e.kind, T.SymbolKind.Object), range=rng,
         selection_range=sel, detail=e.detail or None,
-        children=[_document_symbol(ls, a, c) for c in e.children] or None)
+        children=[_document_symbol(view, c) for c in e.children] or None)
 
 
 def _inside(inner: T.Range, outer: T.Range) -> bool:

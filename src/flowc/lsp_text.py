@@ -164,3 +164,57 @@ def word_at(text: str, offset: int) -> tuple[int, int] | None:
     if m is None:
         return None
     return m.start(), m.end()
+
+
+# ------------------------------------------------------------------ offsets across an edit
+
+def _common_prefix(a: str, b: str, limit: int) -> int:
+    lo, hi = 0, limit
+    while lo < hi:  # binary search on slice equality (each compare runs in C)
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid:] == b[len(b) - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+class Shift:
+    """Maps offsets between an older text and the current one, around the one
+    region where they differ (what the user typed since the older text
+    parsed).  Offsets inside that region have no counterpart."""
+
+    __slots__ = ("prefix", "old_end", "new_end", "delta")
+
+    def __init__(self, old: str, new: str) -> None:
+        limit = min(len(old), len(new))
+        self.prefix = _common_prefix(old, new, limit)
+        suffix = _common_suffix(old, new, limit - self.prefix)
+        self.old_end = len(old) - suffix  # the changed region: old[prefix:old_end]
+        self.new_end = len(new) - suffix  # ... became new[prefix:new_end]
+        self.delta = len(new) - len(old)
+
+    def to_old(self, offset: int) -> int | None:
+        if offset <= self.prefix:
+            return offset
+        if offset >= self.new_end:
+            return offset - self.delta
+        return None
+
+    def to_new(self, offset: int, clamp: bool = False) -> int | None:
+        if offset <= self.prefix:
+            return offset
+        if offset >= self.old_end:
+            return offset + self.delta
+        return self.prefix if clamp else None

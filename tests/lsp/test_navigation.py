@@ -117,3 +117,22 @@ async def test_used_file(editor: Editor):
     # References of a file: every `use` of it.
     uses = await editor.references("main.flow", *position_of(main, "common.flow"), declaration=False)
     assert [loc.uri for loc in uses] == [editor.uri("main.flow")]
+
+
+async def test_navigation_while_typing_above(opened: Editor):
+    # The user types an unfinished line near the top: the file does not parse,
+    # and every name after it moved.  The last parsed IR still answers, in the
+    # current text's positions.
+    broken = SALES.replace('timezone "Europe/Lisbon"\n', 'timezone "Europe/Lisbon"\ncalendar half {\n  hours mon-\n')
+    since = opened.mark()
+    version = opened.change("sales.flow", broken)
+    assert [d.code for d in await opened.published(opened.uri("sales.flow"), since, version)] == ["F003"]
+    locs = await opened.definition("sales.flow", *position_of(broken, "move to won", delta=9))
+    assert [loc.range for loc in locs] == [at(broken, 'won "Closed won"', length=3)]
+    h = await opened.hover("sales.flow", *position_of(broken, "legal:"))
+    assert h is not None and "robot legal" in h.contents.value
+    assert h.range == at(broken, "legal:", length=5)
+    refs = await opened.references("sales.flow", *position_of(broken, "legal:"))
+    assert len(refs) == 3
+    # Inside the unfinished text itself: nothing to say.
+    assert await opened.definition("sales.flow", *position_of(broken, "half")) is None
