@@ -45,3 +45,28 @@ async def test_minimal_client():
         assert "relatedInformation" not in dup[0]
     finally:
         await raw.stop()
+
+
+async def test_utf8_position_encoding():
+    raw = await Raw.start()
+    try:
+        result = await raw.initialize(caps={"general": {"positionEncodings": ["utf-8", "utf-16"]}})
+        assert result["result"]["capabilities"]["positionEncoding"] == "utf-8"
+        uri = "file:///tmp/flowc-utf8-client/sales.flow"
+        text = SALES.replace("robot thanks: move to won", 'robot thanks: notify ana "😀 é" if amout > 1')
+        raw.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flow", "version": 1,
+                                                             "text": text}})
+        params = await raw.notification("textDocument/publishDiagnostics", lambda p: p.get("version") == 1)
+        bad = [d for d in params["diagnostics"] if "amout" in d["message"]]
+        line_text = text.split("\n")[position_of(text, "amout")[0]]
+        column = len(line_text[:line_text.index("amout")].encode("utf-8"))
+        assert bad[0]["range"]["start"]["character"] == column
+        # Requests use UTF-8 columns too: an incremental edit after the emoji.
+        line = position_of(text, "amout")[0]
+        raw.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": line, "character": column + 4},
+                       "end": {"line": line, "character": column + 4}}, "text": "n"}]})
+        params = await raw.notification("textDocument/publishDiagnostics", lambda p: p.get("version") == 2)
+        assert [d for d in params["diagnostics"] if "amou" in d["message"]] == []
+    finally:
+        await raw.stop()
