@@ -12,7 +12,7 @@ import functools
 import logging
 import os
 import re
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import attrs
 
@@ -163,6 +163,7 @@ class SymbolTable:
         self.analysis = analysis
         self.occs: list[Occ] = []
         self.areas: list[Area] = []
+        self.placements: dict = {}
         self._by_path: dict[str, list] | None = None
 
     # -- queries ----------------------------------------------------------
@@ -345,8 +346,8 @@ class SymbolTable:
             if value.kind == "employee" and value.name is not None:
                 self._employee(value.name)
         elif isinstance(value, ir.StageRef):
-            target_entity = entity
-            self._stage_ref(value, pl, None if action == "copy_record" else target_entity)
+            # `copy deal to p.s` may target another entity's pipeline.
+            self._stage_ref(value, pl, None if action == "copy_record" else entity)
         elif isinstance(value, ir.FieldRef):
             self._field_ref(value, entity)
         elif isinstance(value, ir.Name):
@@ -880,9 +881,3 @@ def outline(analysis: Analysis, path: str) -> list[Outline]:
         items.append((sc.span, Outline(sc.name.value, "scenario", sc.span, sc.name.span, sc.title or "", tuple(kids))))
     items.sort(key=lambda it: it[0].start)
     return [o for _, o in items]
-
-
-def iter_outline(entries: Iterable[Outline]) -> Iterator[Outline]:
-    for e in entries:
-        yield e
-        yield from iter_outline(e.children)

@@ -136,3 +136,16 @@ async def test_navigation_while_typing_above(opened: Editor):
     assert len(refs) == 3
     # Inside the unfinished text itself: nothing to say.
     assert await opened.definition("sales.flow", *position_of(broken, "half")) is None
+
+
+async def test_templates(editor: Editor):
+    text = ('template contract_pdf "Contract"\n\npipeline p for deal {\n  stage a {\n'
+            '    robot d: create document contract_pdf\n  }\n  stage b {\n'
+            '    trigger document opened contract_pdf\n  }\n}\n')
+    assert await editor.open("docs.flow", text) == []
+    locs = await editor.definition("docs.flow", *position_of(text, "document contract_pdf", delta=10))
+    assert [loc.range for loc in locs] == [at(text, "contract_pdf", length=12)]
+    refs = await editor.references("docs.flow", *position_of(text, "contract_pdf"))
+    assert len(refs) == 3
+    h = await editor.hover("docs.flow", *position_of(text, "opened contract_pdf", delta=8))
+    assert h is not None and 'template contract_pdf' in h.contents.value

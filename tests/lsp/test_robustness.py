@@ -9,7 +9,6 @@ import sys
 import time
 
 import pytest
-from lsprotocol import types as T
 
 from flowc_lsp_helpers import SALES, Editor, Raw, position_of, server_env
 
