@@ -584,6 +584,21 @@ def create_server() -> FlowServer:
         return T.CompletionList(is_incomplete=False,
                                 items=[_completion_item(ls, doc, offset, it) for it in items])
 
+    @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded()
+    def on_watched_files(ls: FlowServer, params: T.DidChangeWatchedFilesParams):
+        # A file changed on disk (saved by another program, a git checkout...):
+        # check again the open documents that load it.  Open files are read
+        # from their buffers, so their own changes come through didChange.
+        changed = {realpath(uri_to_path(c.uri)) for c in params.changes}
+        open_paths = {realpath(d.path) for d in ls.docs.values()}
+        changed -= open_paths
+        if not changed:
+            return
+        for doc in list(ls.docs.values()):
+            if doc.analysis is not None and changed & {realpath(p) for p in doc.analysis.paths}:
+                ls.schedule(doc)
+
     fmt = _formatter()
     if fmt is not None:
         @server.feature(T.TEXT_DOCUMENT_FORMATTING)

@@ -140,3 +140,16 @@ async def test_close_clears_diagnostics(editor: Editor):
     since = editor.mark()
     editor.close("sales.flow")
     assert await editor.published(editor.uri("sales.flow"), since) == []
+
+
+async def test_used_file_changed_on_disk(editor: Editor):
+    editor.write("broken.flow", "calendar x {\n  hours mon-fri 18:00-09:00\n}\n")
+    since = editor.mark()
+    await editor.open("main.flow", 'use "broken.flow"\n' + SALES)
+    assert [d.code for d in await editor.published(editor.uri("broken.flow"), since)] == ["F214"]
+    # Fixed by another program: the client's file watcher says so.
+    editor.write("broken.flow", "calendar x {\n  hours mon-fri 09:00-18:00\n}\n")
+    since = editor.mark()
+    editor.client.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(
+        changes=[T.FileEvent(uri=editor.uri("broken.flow"), type=T.FileChangeType.Changed)]))
+    assert await editor.published(editor.uri("broken.flow"), since) == []
