@@ -577,8 +577,13 @@ def create_server() -> FlowServer:
         if found is None:
             return None
         doc, offset = found
-        current = ls.fresh(doc)
-        names = current if current is not None and current.parsed else (doc.good or current)
+        # No check is forced here (completion comes at every keystroke; the
+        # debounced run will come): the context is read from the current
+        # text, the names from the last analysis that parsed.
+        current = doc.analysis
+        if current is None:
+            current = ls.fresh(doc)
+        names = doc.good or current
         snippets = bool(ls._cap("text_document.completion.completion_item.snippet_support", False))
         items = complete(doc.text, offset, current, names, snippets)
         return T.CompletionList(is_incomplete=False,

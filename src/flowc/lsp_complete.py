@@ -49,6 +49,10 @@ _TOKEN = re.compile(r'''
 | (?P<op>\.\.|!=|<=|>=|\S)
 ''', re.X)
 
+#: Words that start a top-level item.
+_TOP_WORDS = {"timezone", "use", "calendar", "entity", "pipeline", "employee", "form", "template", "robot",
+              "trigger", "scenario"}
+
 _BLOCK_WORDS = {"calendar", "entity", "pipeline", "stage", "scenario", "record", "employee", "contact",
                 "company", "robot"}
 
@@ -75,6 +79,7 @@ class Context:
     blocks: list[Block]
     in_comment: bool = False
     string: Tok | None = None  # the unterminated string the cursor is in
+    top_start: int = 0  # where the top-level item the cursor is in starts
 
     def values(self, n: int) -> list[str]:
         return [t.value for t in self.tokens[-n:]]
@@ -105,6 +110,10 @@ def scan(text: str) -> Context:
                "duration": "DURATION", "number": "NUMBER", "word": "WORD", "op": "OP"}[kind]
         tok = Tok(typ, m.group(), m.start(), m.end())
         tokens.append(tok)
+        if typ == "WORD" and not blocks and tok.value in _TOP_WORDS:
+            line_start = text.rfind("\n", 0, tok.start) + 1
+            if not text[line_start:tok.start].strip():
+                ctx.top_start = tok.start
         if tok.value == "{" and typ == "OP":
             blocks.append(_opener(tokens))
         elif tok.value == "}" and typ == "OP" and blocks:
@@ -429,7 +438,13 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
         text_stages = _text_stages(tokens, pipeline_block)
         return stage_items(index, current, text_stages, None)
 
-    accepted = accepted_terminals(before[:prefix_start])
+    # The grammar is `start: _item*`: what it accepts inside an item does not
+    # depend on the items before, so only the current one is fed (fast).
+    accepted = None
+    if ctx.top_start and ctx.top_start <= prefix_start:
+        accepted = accepted_terminals(before[ctx.top_start:prefix_start])
+    if accepted is None:
+        accepted = accepted_terminals(before[:prefix_start])
     # Employees.
     if last == "notify" or ends("change", "responsible", "to") or (last == "or" and _responsible_chain(vals)) \
             or (last == "supervisor" and ctx.blocks and ctx.blocks[-1].kind in ("employee", "contact", "company")):
