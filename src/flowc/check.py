@@ -270,10 +270,11 @@ class Ctx:
 @attrs.frozen
 class Edge:
     """A way automation takes a record (or its copy) from one stage to another."""
-    src: tuple[int, int]
+    src: tuple[int, int]  # (pipeline number, stage number)
     dst: tuple[int, int]
     text: str
     span: Span
+    kind: str  # "move", "copy" or "event"
 
 
 class Checker:
@@ -1251,7 +1252,7 @@ class Checker:
                       p.value.span, "the closed record is reopened", ctx.notes())
         self.edges.append(Edge(src, dst, f'robot "{robot.name.value}" on "{self._stage_label(src, False)}" moves '
                                          f'the record to "{self._stage_label(dst, src[0] != dst[0])}"',
-                               robot.used_at or robot.name.span))
+                               robot.used_at or robot.name.span, "move"))
 
     def check_copy(self, robot: ir.Robot, ctx: Ctx) -> None:
         action = robot.action
@@ -1286,7 +1287,7 @@ class Checker:
         self.edges.append(Edge(src, dst, f'robot "{robot.name.value}" on "{self._stage_label(src, False)}" copies '
                                          f'the record to "{self._stage_label(dst, src[0] != dst[0])}"'
                                          + (" (every copy is copied again)" if src == dst else ""),
-                               robot.used_at or robot.name.span))
+                               robot.used_at or robot.name.span, "copy"))
 
     def _copy_entity_error(self, tp: ir.Pipeline, entity: str, span: Span, ctx: Ctx) -> None:
         self.error("F406", f'pipeline "{tp.name.value}" is for {tp.entity.value}s, not {entity}s', span,
@@ -1493,7 +1494,7 @@ class Checker:
                             (pi, s.index), (pi, t_stage.index),
                             f'robot "{robot.name.value}" on "{s.name.value}" {cause}, which fires trigger '
                             f'"{_event_text(trig)}" on "{t_stage.name.value}"',
-                            robot.used_at or robot.name.span))
+                            robot.used_at or robot.name.span, "event"))
 
     def check_loops(self) -> None:
         self._event_edges()
@@ -1678,7 +1679,7 @@ class Checker:
         todo = [pipeline]
         moves: dict[int, set[int]] = {}
         for e in self.edges:
-            if e.src[0] != e.dst[0] and "moves" in e.text:
+            if e.src[0] != e.dst[0] and e.kind == "move":
                 moves.setdefault(e.src[0], set()).add(e.dst[0])
         for h in sc.happenings:
             if h.kind == "move" and h.record.value == rec.name.value and h.stage is not None and h.stage.pipeline:
