@@ -306,10 +306,13 @@ class FlowServer(LanguageServer):
     def fresh(self, doc: Doc) -> Analysis | None:
         """The document's analysis for its current text (run now if a run is pending)."""
         if doc.pending is not None or doc.analysis is None or doc.analysis.text is not doc.text:
+            changed = doc.analysis is not None and doc.analysis.text is not doc.text
             if doc.pending is not None:
                 doc.pending.cancel()
                 doc.pending = None
             self.run(doc)
+            if changed:
+                self.refresh_dependents(doc)
         return doc.analysis
 
     def refresh_dependents(self, changed: Doc) -> None:

@@ -29,6 +29,7 @@ PARSE_CODES = frozenset({"F001", "F002", "F003", "F007", "F008"})
 _NAME = re.compile(r"[^\W\d]\w*")
 
 
+@functools.lru_cache(maxsize=4096)
 def realpath(path: str) -> str:
     try:
         return os.path.realpath(path)
