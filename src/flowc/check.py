@@ -780,7 +780,11 @@ class Checker:
                 bad, good, bt, gt = good, bad, gt, bt
             notes = []
             if gt in RELATION_TYPES and bt == "text" and isinstance(good, ir.FieldRef):
-                notes.append(Note(f'compare its name: {good.text}.name = {_show(bad)}'))
+                person = self.index.people(ctx.scenario).get(bad.value) if isinstance(bad, ir.Literal) else None
+                if person is not None:
+                    notes.append(Note(f"write the {person.kind} without quotes: {good.text} = {bad.value}"))
+                else:
+                    notes.append(Note(f'compare its name: {good.text}.name = {_show(bad)}'))
             elif bt in RELATION_TYPES and gt == "text" and isinstance(bad, ir.FieldRef):
                 notes.append(Note(f'compare its name: {bad.text}.name'))
             elif {gt, bt} == {"time", "datetime"} or {gt, bt} == {"time", "date"}:
