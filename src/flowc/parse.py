@@ -15,11 +15,13 @@ from .diagnostics import Diagnostics, Note
 from .source import Source, Span
 from .syntax import Comment, Module, Node, Tok
 
-#: Deepest nesting of parentheses and `not` in one expression (docs/reliability.md).
+#: Deepest nesting of parentheses, `not`, unary minus and lists in one expression (docs/reliability.md).
 MAX_EXPR_DEPTH = 64
 
-# Expression node kinds: nesting depth is tracked through these.
-_EXPR_LEVEL = frozenset({"e_group", "e_not"})
+# Expression node kinds: nesting depth is tracked through these.  Each
+# parenthesis, `not`, unary minus and list is one level: every way an
+# expression can hold another one without bound.
+_EXPR_LEVEL = frozenset({"e_group", "e_not", "e_neg", "list"})
 _EXPR_KINDS = frozenset({
     "e_or", "e_and", "e_not", "e_compare", "e_in", "e_not_in", "e_contains", "e_is_set",
     "e_is_empty", "e_between", "e_arith", "e_neg", "e_string", "e_number", "e_duration",
@@ -106,7 +108,7 @@ class _Builder:
                 self.diags.error(
                     "F008", f"expression nested more than {MAX_EXPR_DEPTH} levels deep", span,
                     "this expression is too deeply nested",
-                    [Note(f"the limit is {MAX_EXPR_DEPTH} levels of parentheses and `not`; "
+                    [Note(f"the limit is {MAX_EXPR_DEPTH} levels of parentheses, `not`, unary minus and lists; "
                           "split the condition into simpler parts")])
             return Node("too_deep", (), span, depth)
         return Node(kind, tuple(parts), span, depth)
