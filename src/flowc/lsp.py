@@ -1,4 +1,5 @@
 """`flowc lsp`: the language server, on stdin/stdout, built on pygls 2.
+Set FLOWC_LSP_LOG=DEBUG (or INFO) to log what it does to stderr.
 
 It reuses the phases of `flowc check` (`flowc.lower.load` with the editor's
 unsaved buffers as overrides, then `flowc.check.check`), so the editor shows
@@ -670,7 +671,10 @@ def _completion_item(ls: FlowServer, doc: Doc, offset: int, it: Item) -> T.Compl
 
 def serve() -> None:
     """Run the language server on stdin/stdout until the client exits."""
-    level = os.environ.get("FLOWC_LSP_LOG", "WARNING").upper()
-    logging.basicConfig(stream=sys.stderr, level=getattr(logging, level, logging.WARNING),
+    level = getattr(logging, os.environ.get("FLOWC_LSP_LOG", "WARNING").upper(), logging.WARNING)
+    logging.basicConfig(stream=sys.stderr, level=level,
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    # pygls warns about routine events (a cancel for a request already answered,
+    # a notification nobody handles): keep them out of the editor's log.
+    logging.getLogger("pygls").setLevel(level if level < logging.WARNING else max(level, logging.ERROR))
     create_server().start_io()
