@@ -118,7 +118,7 @@ def lower(modules: list[Module], diags: Diagnostics) -> ir.Project:
 def _plain_string(tok: Tok) -> str:
     """A string token's content with escapes applied (errors ignored)."""
     text, _ = _unescape(str(tok), None, None)
-    return text
+    return text.replace("\x00", "")  # escaped braces are marked with NUL
 
 
 def _unescape(raw: str, source: Source | None, diags: Diagnostics | None,
