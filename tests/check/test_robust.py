@@ -118,3 +118,23 @@ def test_elementary_cycles():
     assert _simple_cycles({1: [1], 2: [3], 3: [4]}, limit=10) == [[1]]
     assert _simple_cycles({1: [2], 2: [3], 3: []}, limit=10) == []
     assert len(_simple_cycles(k4, limit=5)) == 5
+
+
+def test_holidays_imported_only_when_a_calendar_has_holidays(tmp_path):
+    """The holidays package costs ~90 ms to import: only calendars with `holidays` need it."""
+    import subprocess
+    import sys
+
+    from support import subprocess_env
+
+    plain = tmp_path / "plain.flow"
+    plain.write_text('timezone "Europe/Lisbon"\ncalendar office { hours mon-fri 09:00-18:00 }\n')
+    with_holidays = tmp_path / "holidays.flow"
+    with_holidays.write_text('calendar office { hours mon-fri 09:00-18:00\n holidays "PT" }\n')
+    code = ("import sys\nfrom flowc.diagnostics import Diagnostics\nfrom flowc.lower import load\n"
+            "from flowc.check import check\nd = Diagnostics()\np, _ = load([sys.argv[1]], d)\ncheck(p, d)\n"
+            "print(len(d), 'holidays' in sys.modules)")
+    for path, imported in ((plain, False), (with_holidays, True)):
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                             env=subprocess_env(), timeout=120)
+        assert out.stdout.split() == ["0", str(imported)], out.stdout + out.stderr
