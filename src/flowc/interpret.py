@@ -88,6 +88,22 @@ class EvalError(Exception):
     """An expression cannot be evaluated on a record (an empty operand, division by zero...)."""
 
 
+_TOO_LARGE = Decimal(10) ** limits.MAX_NUMBER_DIGITS
+_PLACES = Decimal(1).scaleb(-limits.MAX_NUMBER_PLACES)
+
+
+def _bounded(v: Decimal) -> Decimal:
+    """A computed number within the limits of flowc.limits: at most
+    MAX_NUMBER_DIGITS digits before the decimal point (EvalError beyond),
+    rounded to MAX_NUMBER_PLACES decimal places."""
+    if not v.is_finite() or abs(v) >= _TOO_LARGE:
+        raise EvalError(f"the result is too large (numbers have at most {limits.MAX_NUMBER_DIGITS} "
+                        "digits before the decimal point)")
+    if v.as_tuple().exponent < -limits.MAX_NUMBER_PLACES:  # then |v| < 0.1: no digit is lost in front
+        v = v.quantize(_PLACES, rounding=ROUND_HALF_UP)
+    return v
+
+
 # ------------------------------------------------------------------ formatting
 
 def format_local(instant: dt.datetime, tz: str) -> str:
@@ -915,14 +931,14 @@ class Simulation:
             b = _to_decimal(b)
         if isinstance(a, Decimal) and isinstance(b, Decimal):
             if op == "+":
-                return a + b
+                return _bounded(a + b)
             if op == "-":
-                return a - b
+                return _bounded(a - b)
             if op == "*":
-                return a * b
+                return _bounded(a * b)
             if b == 0:
                 raise EvalError("division by zero")
-            return a / b
+            return _bounded(a / b)
         if isinstance(b, ir.Duration) and op in "+-":
             sign = 1 if op == "+" else -1
             if isinstance(a, dt.datetime):

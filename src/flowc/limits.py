@@ -37,6 +37,19 @@ def default_end(start: dt.datetime, last: dt.datetime | None = None) -> dt.datet
     return max(start, last or start) + DEFAULT_HORIZON_AFTER_LAST_EVENT
 
 
+# ------------------------------------------------------------------ numbers
+
+#: Most digits of a number before its decimal point: a number written in a
+#: flow (F223), and a number the simulator computes (a larger result makes the
+#: expression fail, like a division by zero).  Money keeps two decimal places
+#: on top, well within the 28 significant digits of the simulator's decimals.
+MAX_NUMBER_DIGITS = 18
+
+#: Decimal places the simulator keeps in a computed number (rounded half up):
+#: results of long chains of divisions stay short.
+MAX_NUMBER_PLACES = 28
+
+
 # ------------------------------------------------------------------ actions
 
 #: Longest SMS text, in characters, placeholders filled in (F211, F212).

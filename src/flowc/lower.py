@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 import attrs
 
-from . import ir
+from . import ir, limits
 from .diagnostics import Diagnostics, Note
 from .parse import parse
 from .source import Source, Span, decode
@@ -227,8 +227,15 @@ class _Lowerer:
         end = offsets[j - 1] + 1 if 0 < j <= len(offsets) else start + 1
         return self.source.span(start, end)  # type: ignore[union-attr]
 
-    def number(self, tok: Tok) -> float | int:
+    def number(self, tok: Tok) -> float | int | None:
         text = str(tok).replace("_", "")
+        whole = text.partition(".")[0].lstrip("0")
+        if len(whole) > limits.MAX_NUMBER_DIGITS:
+            shown = str(tok) if len(str(tok)) <= 30 else str(tok)[:27] + "..."
+            self.diags.error("F223", f"number {shown} is too large", tok.span,
+                             f"it has {len(whole):,} digits before the decimal point",
+                             [Note(f"numbers have at most {limits.MAX_NUMBER_DIGITS} digits before the decimal point")])
+            return None
         return float(text) if "." in text else int(text)
 
     def date(self, tok: Tok) -> dt.date | None:
@@ -670,10 +677,11 @@ class _Lowerer:
         if k == "e_string":
             tok = node.tok("STRING")
             return ir.Literal(self.string(tok), "text", sp)
-        if k == "e_number":
-            return ir.Literal(self.number(node.tok("NUMBER")), "number", sp)
-        if k == "v_negative":
-            return ir.Literal(-self.number(node.tok("NUMBER")), "number", sp)
+        if k in ("e_number", "v_negative"):
+            v = self.number(node.tok("NUMBER"))
+            if v is None:
+                return ir.Invalid(sp)
+            return ir.Literal(v if k == "e_number" else -v, "number", sp)
         if k == "e_duration":
             d = self.duration(node.tok("DURATION"))
             return ir.Literal(d, "duration", sp) if d else ir.Invalid(sp)
