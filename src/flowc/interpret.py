@@ -88,6 +88,12 @@ class EvalError(Exception):
     """An expression cannot be evaluated on a record (an empty operand, division by zero...)."""
 
 
+#: The instants the simulator computes with: those of Python's datetime, less
+#: a day at each end, so that every one can be shown in every time zone.
+_FIRST_INSTANT = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
+_LAST_INSTANT = dt.datetime(9999, 12, 30, tzinfo=dt.timezone.utc)
+_RANGE_WORDS = "the simulator's dates go from year 1 to 9999"
+
 _TOO_LARGE = Decimal(10) ** limits.MAX_NUMBER_DIGITS
 _PLACES = Decimal(1).scaleb(-limits.MAX_NUMBER_PLACES)
 
@@ -590,11 +596,19 @@ class Simulation:
 
     def _shift(self, base: dt.datetime, d: ir.Duration, sign: int, cal: workcal.WorkCalendar | None,
                tz: str | None = None) -> dt.datetime:
-        if cal is not None:
-            return cal.add(base, d) if sign > 0 else cal.subtract(base, d)
-        if d.is_days:
-            return workcal.add_days(base, sign * d.days, tz or self.tz)
-        return base + sign * dt.timedelta(minutes=d.minutes)
+        try:
+            if cal is not None:
+                out = cal.add(base, d) if sign > 0 else cal.subtract(base, d)
+            elif d.is_days:
+                out = workcal.add_days(base, sign * d.days, tz or self.tz)
+            else:
+                out = base + sign * dt.timedelta(minutes=d.minutes)
+        except OverflowError:
+            out = None
+        if out is None or not _FIRST_INSTANT <= out <= _LAST_INSTANT:
+            raise EvalError(f"{d} {'after' if sign > 0 else 'before'} {self.fmt(base)} is out of range "
+                            f"({_RANGE_WORDS})")
+        return out
 
     @staticmethod
     def _amount(d: ir.Duration, working: bool) -> str:
@@ -714,8 +728,10 @@ class Simulation:
         rec = run.record
         try:
             due, words = self.plan_due(run, base, base_what)
-        except (workcal.NoWorkingTime, ValueError) as e:
+        except (workcal.NoWorkingTime, ValueError, EvalError) as e:
             due, words = None, str(e)
+        except OverflowError:  # a calendar search that runs past year 9999
+            due, words = None, f"the due time is out of range ({_RANGE_WORDS})"
         common = dict(robot=run.robot.name.value, stage=run.stage.name.value, pipeline=run.pipeline.name.value)
         if due is None:
             self._finish(run, "failed", words)
@@ -945,7 +961,13 @@ class Simulation:
                 return self._shift(a, b, sign, None)
             if isinstance(a, dt.date):
                 if b.is_days:
-                    return a + dt.timedelta(days=sign * b.days)
+                    try:
+                        out = a + dt.timedelta(days=sign * b.days)
+                    except OverflowError:
+                        out = None
+                    if out is None or not _FIRST_INSTANT.date() <= out <= _LAST_INSTANT.date():
+                        raise EvalError(f"{a.isoformat()} {op} {b} is out of range ({_RANGE_WORDS})")
+                    return out
                 return self._shift(self.local(dt.datetime.combine(a, dt.time())), b, sign, None)
         if op == "+" and isinstance(a, str) and isinstance(b, str):
             return a + b
