@@ -304,6 +304,11 @@ class Checker:
         if span is not None:
             self.diags.add(Diagnostic(code, Severity.NOTE, summary, span, detail, tuple(notes)))
 
+    def _error_within(self, span: Span, codes: tuple[str, ...]) -> bool:
+        """Whether an earlier phase reported one of `codes` inside `span`."""
+        return any(d.code in codes and d.span.path == span.path and span.start <= d.span.start < span.end
+                   for d in self.diags)
+
     # -- the whole project -----------------------------------------------------
     def run(self) -> None:
         self.check_duplicates()
@@ -1790,7 +1795,8 @@ class Checker:
                        where, f"it would run until {end:%Y-%m-%d %H:%M}; the latest is {latest:%Y-%m-%d %H:%M}",
                        [Note(f"a scenario simulates at most {limits.MAX_HORIZON_YEARS} years")])
             return
-        if end is None:
+        if end is None and not self._error_within(sc.span, ("F201", "F202", "F301")):
+            # (an invalid `run until` / `run for` is already reported: it is not missing)
             times = [h.at for h in sc.happenings if h.at is not None] + \
                 [x.at for x in sc.expectations if x.at is not None]
             last = max(times) if times else None
