@@ -39,6 +39,7 @@ class _Formatter:
         self.comments = list(comments)
         self.next_comment = 0
         self.out: list[str] = []
+        self._comment_on = (-1, 0)  # (line, length) of the comment kept at the end of a line
 
     # -- comments ---------------------------------------------------------
     def _comments_before(self, offset: int) -> list[Comment]:
@@ -124,11 +125,11 @@ class _Formatter:
         if node.kind == "params" and self._fits_inline(node, items, depth):
             return self.line(depth, f"{header}{{ {' '.join(self.inline(i) for i in items)} }}", rbrace.span.end)
         line = (header + "{").strip() if header else "{"
-        self.out.append(INDENT * depth + line + self._trailing(lbrace.span.end))
+        self._add(INDENT * depth + line, lbrace.span.end)
         for i, item in enumerate(items):
             self.item(item, depth + 1, first=(i == 0))
         self.emit_leading(rbrace.span.start, depth + 1, first=True)
-        self.out.append(INDENT * depth + "}" + self._trailing(rbrace.span.end))
+        self._add(INDENT * depth + "}", rbrace.span.end)
 
     def _fits_inline(self, node: Node, items: list, depth: int) -> bool:
         if len(items) != 1 or any(self.comments and c.span.start >= node.span.start and c.span.start < node.span.end
@@ -144,7 +145,22 @@ class _Formatter:
         return self.inline(fake) + " "
 
     def line(self, depth: int, text: str, end: int) -> None:
-        self.out.append(INDENT * depth + text + self._trailing(end))
+        self._add(INDENT * depth + text, end)
+
+    def _add(self, text: str, end: int) -> None:
+        """A line, with the comment that ended its source line (if any)."""
+        trailing = self._trailing(end)
+        self.out.append(text + trailing)
+        self._comment_on = (len(self.out) - 1, len(trailing))
+
+    def _append_to_last(self, text: str) -> None:
+        """Add to the last line, before the comment kept at its end."""
+        last = self.out[-1]
+        i, n = self._comment_on
+        if n and i == len(self.out) - 1:
+            self.out[-1] = last[:len(last) - n] + text + last[len(last) - n:]
+        else:
+            self.out[-1] = last + text
 
     def item(self, node, depth: int, first: bool = False) -> None:
         start = node.span.start if node.span else 0
@@ -236,7 +252,7 @@ class _Formatter:
                 self.out.append(INDENT * (depth + 1) + c.text)
             text = self.inline(Node(node.kind, tuple(g), None))
             if text.startswith(", "):
-                self.out[-1] += ","
+                self._append_to_last(",")
                 text = text[2:]
             self.line(depth + 1, text, g[-1].span.end)
 

@@ -156,17 +156,29 @@ def check_positions(diags: Diagnostics, sources: dict, path: str, text: str) -> 
 
 
 def check_format(text: str) -> None:
-    """`flowc fmt` declines or gives a fixed point that parses."""
-    out = format_text(text, FUZZ_PATH, Diagnostics())
+    """`flowc fmt` declines (a syntax error), or gives text that parses, keeps
+    every comment word for word, and -- for text without comments, whose
+    placement may legitimately move -- is a fixed point."""
+    from flowc.parse import parse
+
+    diags = Diagnostics()
+    out = format_text(text, FUZZ_PATH, diags)
     if out is None:
         return
-    diags = Diagnostics()
-    again = format_text(out, FUZZ_PATH, diags)
-    if again is None:
-        raise PropertyFailed("the formatted text does not parse: "
-                             + "; ".join(f"{d.code} {d.summary} at {d.span}" for d in diags))
-    if again != out:
-        raise PropertyFailed("formatting twice changes the text")
+    before = parse(text, FUZZ_PATH, Diagnostics())
+    again_diags = Diagnostics()
+    after = parse(out, FUZZ_PATH, again_diags)
+    if again_diags.has_errors:
+        raise PropertyFailed("the formatted text does not parse: " + "; ".join(
+            f"{d.code} {d.summary} at {d.span.line}:{d.span.column}" for d in again_diags)
+            + "\n----- formatted -----\n" + out)
+    old = sorted(c.text for c in before.comments)
+    new = sorted(c.text for c in after.comments)
+    if old != new:
+        raise PropertyFailed(f"formatting changed the comments: {sorted(set(old) - set(new))} became "
+                             f"{sorted(set(new) - set(old))}\n----- formatted -----\n" + out)
+    if not before.comments and format_text(out, FUZZ_PATH, Diagnostics()) != out:
+        raise PropertyFailed("formatting twice changes the text\n----- formatted -----\n" + out)
 
 
 def simulate_all(project, index, sources) -> int:
