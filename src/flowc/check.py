@@ -1465,7 +1465,7 @@ class Checker:
                     continue
                 if self.index.pipelines.get(p.name.value) is not p or p.stage(s.name.value) is not s:
                     continue
-                self.note("F402", f'no automation moves records into stage "{s.name.value}"', s.name.span,
+                self.warning("F402", f'no automation moves records into stage "{s.name.value}"', s.name.span,
                           "records reach it only when someone moves them by hand",
                           [Note(f"add a trigger to the stage, or a robot that moves records here: move to {s.name.value}")])
 

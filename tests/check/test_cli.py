@@ -35,8 +35,9 @@ pipeline sales for deal {
 NOTES = """\
 pipeline sales for deal {
   stage new
-  stage review
-  stage won success
+  stage won success {
+    robot reopen: move to new
+  }
 }
 """
 
@@ -94,7 +95,7 @@ def test_notes_never_fail(tmp_path):
     for args in ([], ["--strict"]):
         r = run(*args, str(p))
         assert r.exit_code == 0, r.output
-        assert "note[F402]" in r.output
+        assert "note[F407]" in r.output
         assert r.output.rstrip().endswith("no problems in 1 file")
 
 
