@@ -10,6 +10,17 @@ Reusable robots and triggers (top-level definitions) are checked once on their
 own (what does not depend on where they are used), then again in every stage
 that `use`s them, against that stage's pipeline and entity (fields,
 placeholders, targets); the collector drops the repeats.
+
+Rules the flow-structure checks rely on (docs/diagnostics.md, F4xx):
+
+* a trigger on stage T moves a record from stage S when S comes before T and
+  is not final, or, with `allow back`, from any other stage (F401: none);
+* the stage graph has an edge S -> T for `move to T` and `copy ... to T` on S,
+  and for a robot on S whose action causes an event (`schema.ACTION_EVENTS`)
+  that a trigger on T matches and may act on; each elementary cycle is one
+  F403;
+* a record reaches a stage through a trigger that can fire, a move or copy
+  into it, a scenario record that starts there or a scenario move (F402).
 """
 from __future__ import annotations
 
