@@ -65,8 +65,11 @@ def read_file(path: str, diags: Diagnostics, at: Span | None = None) -> str | No
     text, bad = decode(path, data)
     if bad is not None:
         src = Source(path, text)
-        diags.error("F007", "the file is not valid UTF-8", src.span(len(data[:bad].decode("utf-8", "replace")), len(data[:bad].decode("utf-8", "replace")) + 1),
-                    f"byte {bad} is not part of a UTF-8 character", [Note("save the file as UTF-8")])
+        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # `bad` counts after the mark
+        at = len(body[:bad].decode("utf-8", "replace"))
+        diags.error("F007", "the file is not valid UTF-8", src.span(at, at + 1),
+                    f"byte {bad + len(data) - len(body)} is not part of a UTF-8 character",
+                    [Note("save the file as UTF-8")])
         return None
     return text
 

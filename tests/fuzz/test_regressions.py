@@ -10,7 +10,9 @@ the file itself:
 * header comments, before the first line of code:
   ``# expect: clean`` -- no diagnostics at all;
   ``# expect: exit N`` -- `flowc simulate` exits with N;
-  ``# expect: trace TEXT`` -- the text trace of `flowc simulate` contains TEXT.
+  ``# expect: trace TEXT`` -- the text trace of `flowc simulate` contains TEXT;
+  ``# expect: F007 at 6:13`` -- a diagnostic with this code starts at this
+  line and column (inline expectations give the line only).
 
 Every file must also satisfy every fuzz property (fuzz_support.exercise), and
 `flowc check`, `flowc fmt --check` and `flowc simulate` must exit 0, 1 or 2
@@ -38,12 +40,12 @@ CASES = sorted(REGRESSIONS.glob("*.flow"))
 _SEVERITY = {"E": Severity.ERROR, "W": Severity.WARNING, "N": Severity.NOTE}
 _INLINE = re.compile(r"#\s*(?=[EWN]:\s*F\d{3})(?P<tail>.*)\Z")
 _ONE = re.compile(r"(?P<sev>[EWN]):\s*(?P<code>F\d{3})(?P<msg>.*?)(?=\s+[EWN]:\s*F\d{3}|\Z)")
-_HEADER = re.compile(r"#\s*expect:\s*(?P<what>clean|exit|trace)\b\s*(?P<arg>.*?)\s*\Z")
+_HEADER = re.compile(r"#\s*expect:\s*(?P<what>clean|exit|trace|F\d{3})\b\s*(?P<arg>.*?)\s*\Z")
 
 
 def directives(path: Path) -> tuple[list[tuple[int, Severity, str, str]], list[tuple[str, str]]]:
     """(inline expectations, header directives) of a regression file."""
-    text = path.read_bytes().decode("utf-8", "replace")
+    text = path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
     inline, header = [], []
     in_header = True
     for n, line in enumerate(text.split("\n"), 1):
@@ -92,6 +94,11 @@ def test_diagnostics(case):
     shown = "\n".join(f"  {d.span}: {d.severity}[{d.code}] {d.summary}" for d in diags)
     assert got == want, f"unexpected: {sorted(got - want)}\nmissing: {sorted(want - got)}\nall:\n{shown}"
     assert all(d.span.path == rel(case) for d in diags), shown
+    for what, arg in header:
+        if what.startswith("F"):
+            at = tuple(int(x) for x in arg.removeprefix("at").strip().split(":"))
+            assert any((d.code, d.span.line, d.span.column) == (what, *at) for d in diags), \
+                f"no {what} at {arg.removeprefix('at').strip()}:\n{shown}"
     for line, sev, code, text in inline:
         if text:
             summaries = [d.summary for d in diags if (d.span.line, d.severity, d.code) == (line, sev, code)]
