@@ -1515,14 +1515,27 @@ class Simulation:
             return trig.name.value
         return event_words(trig.event)
 
+    def event_kinds(self, kind: str, arg: str | None) -> tuple[str, ...]:
+        """The trigger events an event counts as.  A call-back form is a CRM form:
+        its submission fires `callback requested` and `form submitted` triggers
+        alike (the seeds: the form trigger offers every form, call-back ones too)."""
+        if kind == "callback":
+            return ("callback", "form_submitted")
+        if kind == "form_submitted" and arg is not None:
+            form = self.index.forms.get(arg)
+            if form is not None and form.callback:
+                return ("form_submitted", "callback")
+        return (kind,)
+
     def fire(self, rec: Record, kind: str, arg: str | None, cause: str, fields: tuple[str, ...] = ()) -> None:
         """An event happened to a record: its pipeline's triggers may move it."""
         if rec.stopped or rec.pipeline is None:
             return
         matches = []
+        kinds = self.event_kinds(kind, arg)
         for stage in rec.pipeline.stages:
             for trig in stage.triggers:
-                if trig.event.kind != kind:
+                if trig.event.kind not in kinds:
                     continue
                 targ = trig.event.arg
                 if kind == "field_changed":
