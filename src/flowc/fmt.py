@@ -248,12 +248,12 @@ class _Formatter:
         groups.extend([p] for p in others)
         for g in groups:
             start = g[0].span.start
-            for c in self._comments_before(start):
-                self.out.append(INDENT * (depth + 1) + c.text)
             text = self.inline(Node(node.kind, tuple(g), None))
-            if text.startswith(", "):
+            if text.startswith(", "):  # the comma ends the line before, ahead of any comment
                 self._append_to_last(",")
                 text = text[2:]
+            for c in self._comments_before(start):
+                self.out.append(INDENT * (depth + 1) + c.text)
             self.line(depth + 1, text, g[-1].span.end)
 
     def module(self, items: tuple[Node, ...]) -> str:

@@ -19,19 +19,21 @@ import os
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
+#: No `explain` phase: it writes patch files under .hypothesis/.
+_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
 _HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
            HealthCheck.large_base_example]
 
 settings.register_profile(
     "flowc-fuzz-ci", deadline=None, derandomize=True, database=None, print_blob=True,
-    suppress_health_check=_HEALTH)
+    suppress_health_check=_HEALTH, phases=_PHASES)
 settings.register_profile(
     "flowc-fuzz-long", deadline=None, derandomize=False, database=None, print_blob=True,
-    suppress_health_check=_HEALTH,
+    suppress_health_check=_HEALTH, phases=_PHASES,
     max_examples=int(os.environ.get("FLOWC_FUZZ_EXAMPLES", "20000")))
