@@ -49,7 +49,7 @@ BUILTIN_FIELDS = {
 #: Sub-fields of relations: `{client.name}`, `responsible.email is set`.
 RELATION_FIELDS = {
     "employee": {"name": "text", "email": "text", "phone": "text", "supervisor": "employee"},
-    "contact": {"name": "text", "email": "text", "phone": "text", "company": "company"},
+    "contact": {"name": "text", "email": "text", "phone": "text"},
     "company": {"name": "text", "email": "text", "phone": "text"},
     "client": {"name": "text", "email": "text", "phone": "text"},
 }
