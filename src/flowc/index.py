@@ -40,7 +40,11 @@ class Index:
         self.pipelines: dict[str, ir.Pipeline] = _first(project.pipelines, by_name)
         self.entities: dict[str, ir.Entity] = _first(project.entities, by_name)
         self.calendars: dict[str, ir.Calendar] = _first(project.calendars, by_name)
-        self.employees: dict[str, ir.Person] = _first(project.employees, by_name)
+        # The project's employees: those declared at the top level.  People a
+        # scenario declares belong to that scenario only (see `people`).
+        in_scenarios = {id(p) for sc in project.scenarios for p in sc.people}
+        self.employees: dict[str, ir.Person] = _first(
+            (e for e in project.employees if id(e) not in in_scenarios), by_name)
         self.forms: dict[str, ir.Form] = _first(project.forms, by_name)
         self.templates: dict[str, ir.DocTemplate] = _first(project.templates, by_name)
         self.robot_defs: dict[str, ir.Robot] = _first(project.robot_defs, by_name)
@@ -129,7 +133,8 @@ class Index:
         return self.timezone
 
     def people(self, scenario: ir.Scenario | None = None) -> dict[str, ir.Person]:
-        """Employees of the project plus the people a scenario declares."""
+        """Employees of the project plus the people one scenario declares
+        (a scenario's people never leak into another scenario)."""
         out = dict(self.employees)
         if scenario is not None:
             for p in scenario.people:

@@ -38,6 +38,8 @@ MAX_RECORDS = limits.MAX_RECORDS_PER_SCENARIO
 DEFAULT_HORIZON_DAYS = limits.DEFAULT_HORIZON_AFTER_LAST_EVENT.days
 #: Longest SMS text, after the placeholders are filled in.
 MAX_SMS_LENGTH = limits.SMS_MAX_LENGTH
+#: Longest text a robot writes into a field (the title of a copy or a repeat lead).
+MAX_TEXT_LENGTH = limits.MAX_TEXT_LENGTH
 
 __doc__ += f"""
 * {MAX_MOVES_PER_INSTANT} stage moves of one record at one instant (a loop: the record is stopped);
@@ -96,6 +98,11 @@ _RANGE_WORDS = "the simulator's dates go from year 1 to 9999"
 
 _TOO_LARGE = Decimal(10) ** limits.MAX_NUMBER_DIGITS
 _PLACES = Decimal(1).scaleb(-limits.MAX_NUMBER_PLACES)
+
+
+def _too_long(what: str, text: str) -> str:
+    return (f"the {what} is {len(text):,} characters long once the fields are filled in; "
+            f"a text field holds at most {MAX_TEXT_LENGTH:,}")
 
 
 def _bounded(v: Decimal) -> Decimal:
@@ -178,6 +185,8 @@ class Record:
     since: dt.datetime | None = None  # when it entered its current stage
     moves_at: dt.datetime | None = None
     moves_path: list[str] = attrs.Factory(list)
+    base: str | None = None   # a created record: the name it was made under (before any _2)
+    maker: str | None = None  # ... and the robot that made it
 
 
 @attrs.define(eq=False)
@@ -260,6 +269,7 @@ class Simulation:
         self._seq = 0
         self._out: list[TraceEvent] = []
         self._tasks = 0
+        self._next_suffix: dict[str, int] = {}
         self._turns: dict[tuple[str, str, str], int] = {}
         self._calendars: dict[str, workcal.WorkCalendar] = {}
         self._stopped_run = False
@@ -401,8 +411,8 @@ class Simulation:
             else:
                 typ = self.index.field_type(entity, (fname,))
                 fields[fname] = self._convert_decl(rv.values[0], typ) if rv.values else None
-        if responsible is None:
-            responsible = next(iter(self.index.employees), None)
+        if responsible is None:  # the first employee: of the project, else of the scenario
+            responsible = next((n for n, p in self.people.items() if p.kind == "employee"), None)
         fields.setdefault("title", decl.name.value)
         rec = Record(decl.name.value, entity, len(self.records), pipeline, stage, fields, contacts, company,
                      responsible, self.start)
@@ -448,9 +458,10 @@ class Simulation:
     def _new_name(self, base: str) -> str:
         if base not in self.records:
             return base
-        k = 2
+        k = self._next_suffix.get(base, 2)
         while f"{base}_{k}" in self.records:
             k += 1
+        self._next_suffix[base] = k + 1
         return f"{base}_{k}"
 
     def _create(self, parent: Record, robot: ir.Robot, entity: str, pipeline: ir.Pipeline | None,
@@ -463,9 +474,22 @@ class Simulation:
                                                "no more are created; the run is stopped")
             self._stopped_run = True
             return None
-        name = self._new_name(f"{parent.name}_{robot.name.value}")
+        # Copies of copies at one instant are a chain like stage moves: the same
+        # loop protection stops it (MAX_MOVES_PER_INSTANT).
+        chain = parent.moves_path if parent.moves_at == self.now else [parent.stage.name.value]
+        if len(chain) > MAX_MOVES_PER_INSTANT:
+            parent.moves_at, parent.moves_path = self.now, list(chain)
+            self._loop(parent, stage or parent.stage, "moves and copies")
+            return None
+        # A record made by the robot that made its parent keeps the parent's
+        # name and takes the next number (d1_r, d1_r_2, ...): names never grow.
+        maker = robot.name.value
+        base = parent.base if parent.maker == maker and parent.base else f"{parent.name}_{maker}"
+        name = self._new_name(base)
         rec = Record(name, entity, len(self.records), pipeline, stage, fields, contacts, company,
-                     responsible, self.now)
+                     responsible, self.now, base=base, maker=maker)
+        rec.moves_at = self.now
+        rec.moves_path = chain + [stage.name.value] if stage is not None else list(chain)
         self.records[name] = rec
         self._snapshot_fields(rec)
         cause = f"robot {robot.name.value} of {parent.name}"
@@ -538,7 +562,7 @@ class Simulation:
         self._enter(rec, cause=cause, kind="moved")
         return True
 
-    def _loop(self, rec: Record, stage: ir.Stage) -> None:
+    def _loop(self, rec: Record, stage: ir.Stage, what: str = "moves") -> None:
         path = rec.moves_path + [stage.name.value]
         shown = path
         for p in range(1, len(path)):
@@ -549,7 +573,7 @@ class Simulation:
         self.errors.append(f"{rec.name} was stopped by a loop")
         rec.stopped = "loop"
         self.emit("loop", rec, stage=rec.stage.name.value, pipeline=rec.pipeline.name.value,
-                  reason=f"loop: {' -> '.join(shown)} ({MAX_MOVES_PER_INSTANT} moves at {self.fmt(self.now)}); "
+                  reason=f"loop: {' -> '.join(shown)} ({MAX_MOVES_PER_INSTANT} {what} at {self.fmt(self.now)}); "
                          "record stopped",
                   extra=(("path", tuple(path)),))
         for run in rec.runs:
@@ -1421,6 +1445,8 @@ class Simulation:
     def act_create_repeat_lead(self, run, a, rec):
         client, note, err = self.client(rec)
         title = self.render(a.get("title"), rec) or rec.fields.get("title") or rec.name
+        if len(title) > MAX_TEXT_LENGTH:
+            return Outcome("failed", "create repeat lead", _too_long("title", title))
         words = f'create repeat lead "{title}"'
         if err:
             return self._fail(a, words, f"a repeat lead needs the {self.entity_word(rec)}'s client, "
@@ -1451,7 +1477,11 @@ class Simulation:
             pipeline, stage = found
         else:
             pipeline, stage = rec.pipeline, rec.pipeline.stages[0]
-        title = self.render(a.get("title"), rec) or f"{rec.fields.get('title') or rec.name} (copy)"
+        original = rec.fields.get('title') or rec.name
+        title = self.render(a.get("title"), rec) or (
+            original if original.endswith(" (copy)") else f"{original} (copy)")  # a copy of a copy: once
+        if len(title) > MAX_TEXT_LENGTH:
+            return Outcome("failed", f"copy {rec.name}", _too_long("title", title))
         resp = a.get("responsible")
         who, err = self.recipient(rec, resp) if resp is not None else (rec.responsible, None)
         label = self.stage_label(pipeline, stage)
