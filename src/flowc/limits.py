@@ -55,6 +55,11 @@ MAX_NUMBER_PLACES = 28
 #: Longest SMS text, in characters, placeholders filled in (F211, F212).
 SMS_MAX_LENGTH = 200
 
+#: Longest text a robot writes into a field in a simulation, placeholders
+#: filled in (the title of a copy or of a repeat lead); a longer one fails
+#: the robot.  Keeps a chain of copies from doubling its titles.
+MAX_TEXT_LENGTH = 10_000
+
 #: Accepted `volume` and `speed` of `make call say` (whole numbers, inclusive) (F208).
 CALL_VOLUME_RANGE = (1, 10)
 CALL_SPEED_RANGE = (1, 10)
