@@ -1657,10 +1657,60 @@ class Checker:
             return None
         info = records.get(name.value)
         if info is None:
+            info = self._created_record(name, records)
+        if info is None:
             self.error("F112", f'unknown record "{name.value}"', name.span,
                        f'no record with this name in scenario "{sc.name.value}"',
-                       did_you_mean(name.value, records))
+                       did_you_mean(name.value, [*records, *self._creatable_names(records)]))
         return info
+
+    def _creatable_names(self, records: dict) -> list[str]:
+        """`<record>_<robot>` for every robot that copies or creates leads."""
+        out = []
+        for base, info in records.items():
+            if info is None:
+                continue
+            for pipeline in self.project.pipelines:
+                if pipeline.entity.value == info[2]:
+                    out.extend(f"{base}_{r.name.value}" for st in pipeline.stages for r in st.robots
+                               if r.action.kind in ("copy_record", "create_repeat_lead"))
+        return out
+
+    def _created_record(self, name: ir.Name, records: dict) -> tuple | None:
+        """A record a robot creates during the run: `<parent>_<robot>` or
+        `<parent>_<robot>_<N>`, where the robot copies records or creates repeat
+        leads in a pipeline of the parent's entity (docs/language.md, Records)."""
+        for base, info in records.items():
+            if info is None or not name.value.startswith(base + "_"):
+                continue
+            rest = name.value[len(base) + 1:]
+            head, _, tail = rest.rpartition("_")
+            wanted = {rest} | ({head} if head and tail.isdigit() and int(tail) >= 2 else set())
+            parent, parent_pipeline, parent_entity = info
+            for pipeline in self.project.pipelines:
+                if pipeline.entity.value != parent_entity:
+                    continue
+                for stage in pipeline.stages:
+                    for robot in stage.robots:
+                        if robot.name.value not in wanted:
+                            continue
+                        kind = robot.action.kind
+                        if kind == "copy_record":
+                            entity = robot.action.get("entity")
+                            entity = entity.value if entity is not None else parent_entity
+                            ref = robot.action.get("stage")
+                            found = self.index.resolve_stage(ref, pipeline) if ref is not None else None
+                            target = found[0] if found else pipeline
+                        elif kind == "create_repeat_lead":
+                            entity = "lead"
+                            leads = self.index.pipelines_for("lead")
+                            target = leads[0] if leads else None
+                        else:
+                            continue
+                        decl = ir.RecordDecl(name, ir.Name(entity, name.span),
+                                             ir.StageRef(None, ir.Name("", name.span), name.span), (), name.span)
+                        return decl, target, entity
+        return None
 
     def _check_time(self, when: dt.datetime | None, span: Span | None, sc: ir.Scenario, what: str) -> None:
         if when is None or span is None or sc.start is None:
