@@ -1344,6 +1344,9 @@ class Checker:
                 notes.append(Note(f"declare it: calendar {t.calendar.value} {{ hours mon-fri 09:00-18:00 }}"))
             self.error("F106", f'unknown calendar "{t.calendar.value}"', t.calendar.span,
                        "no calendar with this name", notes)
+        cal = self.index.calendars.get(t.calendar.value) if t.calendar is not None else None
+        if cal is not None and t.at_time is not None and t.at_time_span is not None:
+            self.check_time_in_hours(t.at_time, t.at_time_span, cal, ctx)
         rel = t.relative
         if rel is not None and rel.field is not None:
             typ, info = self.field_info(rel.field.path, rel.field.span, ctx)
@@ -1363,6 +1366,25 @@ class Checker:
                 notes.insert(0, Note("the robot waits for the previous one here", t.after_previous, "note"))
             self.error("F304", f'robot "{robot.name.value}" waits for the previous robot, but it is the first',
                        where, f'there is no previous robot in stage "{ctx.stage.name.value}"', notes)
+
+    def check_time_in_hours(self, when: dt.time, span: Span, cal: ir.Calendar, ctx: Ctx) -> None:
+        """`at 20:00 in office hours`: a time of day no working day of the
+        calendar includes could never run (a closing time counts as within)."""
+        weekly = sorted({r for h in cal.hours for r in h.ranges})
+        extra = sorted({r for o in cal.open for r in o.ranges} - set(weekly))
+        ranges = weekly + extra
+        if not ranges:
+            return  # F306 says it: the calendar has no working time at all
+        minute = when.hour * 60 + when.minute
+        if any(start <= minute <= end for start, end in ranges):
+            return
+        def show(rs):
+            return ", ".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in rs)
+        hours = show(weekly) + (f" ({show(extra)} on extra open days)" if extra else "")
+        self.error("F309", f'{when:%H:%M} is never working time in calendar "{cal.name.value}"', span,
+                   f"the robot would wait for a {when:%H:%M} that is inside {cal.name.value} hours: there is none",
+                   [Note(f"{cal.name.value} hours are {hours}"),
+                    Note("choose a time inside the hours, or drop `in ... hours`"), *ctx.notes()])
 
     # ======================================================================== triggers
 
