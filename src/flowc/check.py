@@ -1866,7 +1866,7 @@ class Checker:
                        "say how long the scenario runs once", [Note("keep one of them")])
             return
         end = self._horizon(sc)
-        where = sc.run_for.span if sc.run_for is not None else sc.name.span
+        where = sc.run_for.span if sc.run_for is not None else (sc.until_span or sc.name.span)
         if end is not None and end <= sc.start:
             self.error("F511", f'scenario "{sc.name.value}" ends before it starts', where,
                        f"it runs until {end:%Y-%m-%d %H:%M}, and starts at {sc.start:%Y-%m-%d %H:%M}",

@@ -558,6 +558,7 @@ class Scenario:
     happenings: tuple[Happening, ...]
     expectations: tuple[Expectation, ...]
     span: Span
+    until_span: Span | None = None  # the `run until` line
 
 
 # ------------------------------------------------------------------ the project

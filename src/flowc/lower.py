@@ -758,10 +758,20 @@ class _Lowerer:
 
     # -- scenarios ----------------------------------------------------------
     def scenario(self, node: Node) -> ir.Scenario:
-        start = start_span = until = run_for = None
+        start = start_span = until = until_span = run_for = None
         people, channels, records, happenings, expectations = [], [], [], [], []
+        seen: dict[str, Span] = {}
         for item in node.nodes():
             k = item.kind
+            if k in ("sc_start", "sc_run_until", "sc_run_for"):
+                what = {"sc_start": "start", "sc_run_until": "run until", "sc_run_for": "run for"}[k]
+                if what in seen:
+                    self.diags.error("F512", f"`{what}` is given twice", item.span,
+                                     f"this `{what}` line would replace the one before",
+                                     [Note("first given here", seen[what], "note"),
+                                      Note(f"keep one `{what}` line")])
+                    continue
+                seen[what] = item.span
             if k == "sc_start":
                 start, start_span = self.datetime(item), item.span
             elif k in ("employee", "contact", "company"):
@@ -771,7 +781,7 @@ class _Lowerer:
             elif k == "sc_record":
                 records.append(self.record(item))
             elif k == "sc_run_until":
-                until = self.datetime(item)
+                until, until_span = self.datetime(item), item.span
             elif k == "sc_run_for":
                 run_for = self.duration(item.tok("DURATION"))
             elif k == "sc_at":
@@ -797,7 +807,7 @@ class _Lowerer:
                 expectations.append(self.expectation(item))
         return ir.Scenario(self.name(node.tok("NAME")), self.string(node.tok("STRING")), start, start_span,
                            until, run_for, tuple(people), tuple(channels), tuple(records),
-                           tuple(happenings), tuple(expectations), node.span)
+                           tuple(happenings), tuple(expectations), node.span, until_span)
 
     def _adjacent(self, a: Span, b: Span) -> bool:
         """Nothing but white space and comments between two spans."""
