@@ -28,9 +28,9 @@ from . import ir, limits, workcal
 from .index import Index
 
 #: Stage moves of one record at one instant before it is stopped as a loop.
-MAX_MOVES_PER_INSTANT = 16
+MAX_MOVES_PER_INSTANT = limits.MAX_MOVES_PER_INSTANT
 #: Trace events of one scenario before the run is stopped.
-MAX_EVENTS = 1_000_000
+MAX_EVENTS = limits.MAX_EVENTS_PER_SCENARIO
 #: Records of one scenario (declared plus created by robots).
 MAX_RECORDS = limits.MAX_RECORDS_PER_SCENARIO
 #: Without `run until` / `run for`: this many days after the start, the last
@@ -257,6 +257,7 @@ class Simulation:
         self.tz = index.timezone
         self.people = index.people(scenario)
         self.channels = scenario.channels
+        self.horizon_cut: str | None = None  # why the horizon was cut to the limit
         self.start, self.horizon, self.horizon_reason = self._horizon(until)
         self.now = self.start
         self.records: dict[str, Record] = {}
@@ -301,19 +302,30 @@ class Simulation:
         else:
             start_local = dt.datetime(2026, 1, 1)
         start = self.local(start_local)
-        if until is not None:
-            end, why = self.local(until), "--until"
-        elif sc.until is not None:
-            end, why = self.local(sc.until), "run until"
-        elif sc.run_for is not None:
-            d = sc.run_for
-            end = workcal.add_days(start, d.days, self.tz) if d.is_days else start + dt.timedelta(minutes=d.minutes)
-            why = f"run for {d}"
-        else:
-            last = max([start_local] + times)
-            end = self.local(limits.default_end(start_local, last))
-            what = "the last scenario event" if last > start_local else "the start"
-            why = f"{DEFAULT_HORIZON_DAYS} days after {what}; no `run until` or `run for`"
+        end: dt.datetime | None = None
+        try:
+            if until is not None:
+                why = "--until"
+                end = self.local(until)
+            elif sc.until is not None:
+                why = "run until"
+                end = self.local(sc.until)
+            elif sc.run_for is not None:
+                d = sc.run_for
+                why = f"run for {d}"
+                end = workcal.add_days(start, d.days, self.tz) if d.is_days else start + dt.timedelta(minutes=d.minutes)
+            else:
+                last = max([start_local] + times)
+                what = "the last scenario event" if last > start_local else "the start"
+                why = f"{DEFAULT_HORIZON_DAYS} days after {what}; no `run until` or `run for`"
+                end = self.local(limits.default_end(start_local, last))
+        except OverflowError:  # past year 9999
+            end = None
+        latest = self.local(limits.latest_end(start_local))
+        if end is None or end > latest:  # `--until` (the checker reports the others: F506)
+            self.horizon_cut = (f"{why} is more than {limits.MAX_HORIZON_YEARS} years after the start: "
+                                f"the run stops at {self.fmt(latest)}")
+            end, why = latest, f"{why}, cut at {limits.MAX_HORIZON_YEARS} years"
         return start, max(start, end), why
 
     # -- emitting -------------------------------------------------------------
@@ -332,6 +344,10 @@ class Simulation:
         self.emit("scenario_start", None, extra=(
             ("horizon", self.horizon), ("horizon_reason", self.horizon_reason),
             ("start", self.start), ("timezone", self.tz), ("title", sc.title)))
+        if self.horizon_cut is not None:
+            self.error = True
+            self.errors.append(self.horizon_cut)
+            self.emit("limit", None, reason=self.horizon_cut)
         for decl in sc.records:
             self._declare(decl)
             yield from self._flush()

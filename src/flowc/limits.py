@@ -1,24 +1,59 @@
 """Limits of the language, in one place.
 
-Read by the checker (which reports a flow that goes past them), the
-interpreter (which relies on them) and the docs (docs/diagnostics.md quotes
-them).  Change a limit here and nowhere else.
+Read by the parser, the lowering phase and the checker (which report a flow
+that goes past them), the interpreter (which stops a run that goes past
+them) and the docs (docs/diagnostics.md, docs/reliability.md quote them).
+Change a limit here and nowhere else; tests/limits tests each one at and
+just past its value.
 """
 from __future__ import annotations
 
 import datetime as dt
 
+# ------------------------------------------------------------------ files and syntax
+
+#: Largest file flowc reads, in bytes (F005).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+#: Most files one project may load: the file itself and everything it `use`s (F005).
+MAX_FILES = 500
+
+#: Deepest nesting of one expression: parentheses, `not`, unary minus and
+#: lists each count one level (F008).  Deeper expressions would exhaust the
+#: recursion of the later phases.
+MAX_EXPR_DEPTH = 64
+
+# ------------------------------------------------------------------ values
+
+#: Longest duration, in its units (F301).
+MAX_DURATION_UNITS = 10_000_000
+
+#: Years a date may have (F201).
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
 # ------------------------------------------------------------------ scenarios
 
-#: Most records one scenario may declare (F505).
+#: Most records one scenario may declare (F505), and have in a simulation,
+#: created ones included (a `limit` trace event).
 MAX_RECORDS_PER_SCENARIO = 10_000
 
-#: Longest simulated time of a scenario, in years after its start (F506).
+#: Longest simulated time of a scenario, in years after its start (F506; a
+#: `flowc simulate --until` past it stops there, with a `limit` trace event).
 MAX_HORIZON_YEARS = 10
 
 #: A scenario with neither `run until` nor `run for` runs this long after its
 #: last timed item (the start, an event or an expectation's time) (F507).
 DEFAULT_HORIZON_AFTER_LAST_EVENT = dt.timedelta(days=30)
+
+
+#: Stage moves of one record at one instant -- copies of copies made at that
+#: instant count as moves of one chain -- before the record is stopped as a
+#: loop (a `loop` trace event).
+MAX_MOVES_PER_INSTANT = 16
+
+#: Trace events of one scenario before the run is stopped (a `limit` trace event).
+MAX_EVENTS_PER_SCENARIO = 1_000_000
 
 
 def latest_end(start: dt.datetime) -> dt.datetime:

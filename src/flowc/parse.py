@@ -11,12 +11,13 @@ import functools
 import os
 from pathlib import Path
 
+from . import limits
 from .diagnostics import Diagnostics, Note
 from .source import Source, Span
 from .syntax import Comment, Module, Node, Tok
 
 #: Deepest nesting of parentheses, `not`, unary minus and lists in one expression (docs/reliability.md).
-MAX_EXPR_DEPTH = 64
+MAX_EXPR_DEPTH = limits.MAX_EXPR_DEPTH
 
 # Expression node kinds: nesting depth is tracked through these.  Each
 # parenthesis, `not`, unary minus and list is one level: every way an
