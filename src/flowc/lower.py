@@ -24,9 +24,9 @@ from .source import Source, Span, decode
 from .syntax import Module, Node, Tok
 
 #: Largest file `flowc` reads (docs/reliability.md).
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 #: Most files one project may load through `use`.
-MAX_FILES = 500
+MAX_FILES = limits.MAX_FILES
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _UNITS = {
@@ -36,7 +36,7 @@ _UNITS = {
     "w": "weeks", "week": "weeks", "weeks": "weeks",
 }
 _PLACEHOLDER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*\Z")
-_MAX_AMOUNT = 10_000_000  # larger numbers in durations are certainly mistakes
+_MAX_AMOUNT = limits.MAX_DURATION_UNITS  # larger numbers in durations are certainly mistakes
 
 
 # ------------------------------------------------------------------ loading files
@@ -247,9 +247,9 @@ class _Lowerer:
             self.diags.error("F201", f"invalid date {tok}", tok.span, f"there is no month {m}",
                              [Note("dates are written YYYY-MM-DD")])
             return None
-        if y < 1900 or y > 2200:
+        if y < limits.MIN_YEAR or y > limits.MAX_YEAR:
             self.diags.error("F201", f"invalid date {tok}", tok.span, f"the year {y} is out of range",
-                             [Note("years from 1900 to 2200 are supported")])
+                             [Note(f"years from {limits.MIN_YEAR} to {limits.MAX_YEAR} are supported")])
             return None
         days = _days_in(y, m)
         if not 1 <= d <= days:
@@ -288,7 +288,7 @@ class _Lowerer:
         amount = int(m.group(1).replace("_", ""))
         unit = _UNITS[m.group(2)]
         if amount > _MAX_AMOUNT:
-            self.diags.error("F301", f"duration {tok} is too long", tok.span, "durations are limited to 10,000,000 units")
+            self.diags.error("F301", f"duration {tok} is too long", tok.span, f"durations are limited to {_MAX_AMOUNT:,} units")
             return None
         d = ir.Duration(amount, unit, tok.span)
         if amount == 0:
