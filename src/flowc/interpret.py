@@ -380,12 +380,14 @@ class Simulation:
                                   pipeline=run.pipeline.name.value, status="waiting", reason=why, due=run.due)
                 yield from self._flush()
         self.emit("scenario_end", None, extra=(("error", self.error), ("records", len(self.records))))
-        yield from self._flush()
+        yield from self._flush(final=True)
 
-    def _flush(self) -> Iterator[TraceEvent]:
+    def _flush(self, final: bool = False) -> Iterator[TraceEvent]:
         out, self._out = self._out, []
         yield from out
-        if self.events > MAX_EVENTS and not self._stopped_run:
+        # Past the limit, the run stops after the step that passed it; the
+        # last line of a trace is always scenario_end.
+        if not final and self.events > MAX_EVENTS and not self._stopped_run:
             self._stopped_run = True
             self.error = True
             self.errors.append(f"more than {MAX_EVENTS:,} trace events")
