@@ -38,23 +38,29 @@ def _best(fn, repeat: int) -> float:
 
 
 def generate(stages: int) -> str:
-    """A synthetic but realistic project: one pipeline, `stages` stages, each
-    with three robots (timing, conditions, placeholders) and a trigger."""
+    """A synthetic but realistic project that checks clean: `stages` stages in
+    pipelines of 20, each stage with three robots (timing in working hours,
+    conditions, placeholders, an `after previous` chain) and a trigger on a
+    field of its own; the last stage of each pipeline moves to a final one."""
     out = ['timezone "Europe/Lisbon"',
            "calendar office {\n  hours mon-fri 09:00-13:00, 14:00-18:00\n}",
-           "entity deal {\n  amount: money\n  close_date: date\n  source: text\n}",
-           'pipeline big for deal "Big" {']
-    for i in range(stages):
-        nxt = f"s{i + 1}" if i + 1 < stages else "s0"
-        out.append(f'  stage s{i} "Stage {i}" {{\n'
-                   f'    trigger field source changed if source = "s{i}"\n'
-                   f'    robot r{i}a: notify responsible "Deal {{title}} at stage {i} ({{amount}})"'
-                   f' after {i % 50 + 1}m in office hours if amount > {i * 10} and close_date is set\n'
-                   f'    robot r{i}b: create task "Call {{client.name}}" {{ deadline tomorrow 14:00 }}'
-                   f' after previous\n'
-                   f'    robot r{i}c: move to {nxt} 1 day before close_date\n'
-                   f'  }}')
-    out.append("}")
+           "entity deal {\n  amount: money\n  close_date: date\n  source: text\n"
+           + "".join(f"  f{i}: text\n" for i in range(stages)) + "}"]
+    per = 20
+    for p0 in range(0, stages, per):
+        n = min(per, stages - p0)
+        out.append(f'pipeline big{p0 // per} for deal "Big {p0 // per}" {{')
+        for i in range(p0, p0 + n):
+            nxt = f"s{i + 1}" if i + 1 < p0 + n else "won"
+            trig = f"    trigger field f{i} changed if source = \"s{i}\"\n" if i > p0 else ""
+            out.append(f'  stage s{i} "Stage {i}" {{\n{trig}'
+                       f'    robot r{i}a: notify responsible "Deal {{title}} at stage {i} ({{amount}})"'
+                       f' after {i % 50 + 1}m in office hours if amount > {i * 10} and close_date is set\n'
+                       f'    robot r{i}b: create task "Call {{client.name}}" {{ deadline tomorrow 14:00 }}'
+                       f' after previous\n'
+                       f'    robot r{i}c: move to {nxt} 1 day before close_date\n'
+                       f'  }}')
+        out.append('  stage won "Won" success\n}')
     return "\n".join(out) + "\n"
 
 

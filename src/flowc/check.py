@@ -1441,51 +1441,97 @@ class Checker:
         return src.final is None and src.index < dst.index
 
     def check_overlapping_triggers(self, pipeline: ir.Pipeline) -> None:
-        """F404.  Only triggers of one event kind can overlap: compare within
-        each kind, and for `field ... changed` only triggers that share a field."""
+        """F404.  Triggers overlap when they fire on the same event (same kind,
+        and the same form/line/... or one of them for any; for `field ...
+        changed`, a shared field).  Each trigger is reported once: as repeating
+        the first overlapping trigger before it on the same stage, else as
+        losing to the nearest overlapping trigger on a later stage (the
+        furthest stage wins).  Linear in the number of triggers: each one's
+        partner comes from scans over its event groups, never from all pairs."""
         placed = [(s, t) for s in pipeline.stages for t in s.triggers if t.event is not None]
+        # Groups of mutually comparable triggers, in pipeline order.  Within a
+        # field group every pair overlaps; within a kind group two triggers
+        # overlap when their arguments are equal or one of them has none.
         groups: dict[tuple, list[int]] = {}
         for n, (s, t) in enumerate(placed):
             if t.event.kind == "field_changed":
-                for f in _event_arg(t.event) or ():
+                for f in sorted(_event_arg(t.event) or ()):
                     groups.setdefault(("field", f), []).append(n)
             else:
                 groups.setdefault(("kind", t.event.kind), []).append(n)
-        pairs: set[tuple[int, int]] = set()
-        for members in groups.values():
-            for a in range(len(members)):
-                for b in range(a + 1, len(members)):
-                    i, j = members[a], members[b]
-                    if _events_overlap(placed[i][1].event, placed[j][1].event):
-                        pairs.add((i, j))
-        items = dict(enumerate(placed))
-        reported: set[int] = set()
-        for i, j in sorted(pairs, key=lambda p: (max(p), min(p))):
-            i, j = min(i, j), max(i, j)
-            (si, ti), (sj, tj) = items[i], items[j]
-            if ti.event.kind == "field_changed":
-                shared = sorted(_event_arg(ti.event) & _event_arg(tj.event))
-                what = f"field{'s' if len(shared) > 1 else ''} {', '.join(shared)} changed"
-            else:
-                what = _event_words(ti.event if _event_arg(tj.event) is None else tj.event)
-            if si is sj:
-                if j in reported:
-                    continue
-                reported.add(j)
-                self.warning("F404", f'two triggers on "{sj.name.value}" fire on "{what}"',
-                             tj.used_at or tj.event.span, "this trigger repeats the one before",
-                             [Note("the other trigger", ti.used_at or ti.event.span, "note"),
+        args = [None if t.event.kind == "field_changed" else _event_arg(t.event) for _, t in placed]
+        stage_of = [s.index for s, _ in placed]
+        first_before: dict[int, int] = {}   # n -> first overlapping trigger before it, same stage
+        next_after: dict[int, int] = {}     # n -> nearest overlapping trigger after it, later stage
+        for key, members in groups.items():
+            field = key[0] == "field"
+            # Forward, per stage: the first member seen with each argument, and the first at all.
+            first_any: dict[int, int] = {}
+            first_none: dict[int, int] = {}
+            first_arg: dict[tuple[int, Any], int] = {}
+            for n in members:
+                st = stage_of[n]
+                if field:
+                    cand = first_any.get(st)
+                else:
+                    options = [first_none.get(st)]
+                    options.append(first_any.get(st) if args[n] is None else first_arg.get((st, args[n])))
+                    cand = min((c for c in options if c is not None), default=None)
+                if cand is not None and cand < n:
+                    first_before[n] = min(first_before.get(n, cand), cand)
+                first_any.setdefault(st, n)
+                if args[n] is None:
+                    first_none.setdefault(st, n)
+                else:
+                    first_arg.setdefault((st, args[n]), n)
+            # Backward: the nearest member on a later stage (with an overlapping
+            # argument).  Members of the stage being scanned wait in `pending`
+            # until the scan reaches an earlier stage.
+            near_any = near_none = None
+            near_arg: dict[Any, int] = {}
+            pending: list[int] = []
+            for n in reversed(members):
+                if pending and stage_of[pending[-1]] != stage_of[n]:
+                    for m in pending:  # descending: the nearest is written last
+                        near_any = m
+                        if args[m] is None:
+                            near_none = m
+                        else:
+                            near_arg[args[m]] = m
+                    pending = []
+                if field:
+                    cand = near_any
+                else:
+                    options = [near_none, near_any if args[n] is None else near_arg.get(args[n])]
+                    cand = min((c for c in options if c is not None), default=None)
+                if cand is not None:
+                    next_after[n] = min(next_after.get(n, cand), cand)
+                pending.append(n)
+        for n, (sn, tn) in enumerate(placed):
+            if n in first_before:
+                k = first_before[n]
+                sk, tk = placed[k]
+                what = self._overlap_words(tk.event, tn.event)
+                self.warning("F404", f'two triggers on "{sn.name.value}" fire on "{what}"',
+                             tn.used_at or tn.event.span, "this trigger repeats the one before",
+                             [Note("the other trigger", tk.used_at or tk.event.span, "note"),
                               Note("remove one of them")])
-                continue
-            (win_s, win_t, lose_s, lose_t, lose) = (sj, tj, si, ti, i) if sj.index > si.index else (si, ti, sj, tj, j)
-            if lose in reported:
-                continue
-            reported.add(lose)
-            self.warning("F404", f'triggers on "{lose_s.name.value}" and "{win_s.name.value}" both fire on "{what}"',
-                         lose_t.used_at or lose_t.event.span,
-                         f'when both match, the record goes to "{win_s.name.value}" (the furthest stage wins)',
-                         [Note(f'the trigger on "{win_s.name.value}"', win_t.used_at or win_t.event.span, "note"),
-                          Note("give the triggers different events, forms or fields, or remove one")])
+            elif n in next_after:
+                m = next_after[n]
+                sm, tm = placed[m]
+                what = self._overlap_words(tn.event, tm.event)
+                self.warning("F404", f'triggers on "{sn.name.value}" and "{sm.name.value}" both fire on "{what}"',
+                             tn.used_at or tn.event.span,
+                             f'when both match, the record goes to "{sm.name.value}" (the furthest stage wins)',
+                             [Note(f'the trigger on "{sm.name.value}"', tm.used_at or tm.event.span, "note"),
+                              Note("give the triggers different events, forms or fields, or remove one")])
+
+    @staticmethod
+    def _overlap_words(a: ir.Event, b: ir.Event) -> str:
+        if a.kind == "field_changed":
+            shared = sorted(_event_arg(a) & _event_arg(b))
+            return f"field{'s' if len(shared) > 1 else ''} {', '.join(shared)} changed"
+        return _event_words(a if _event_arg(b) is None else b)
 
     # ======================================================================== reachability and loops
 
