@@ -1,6 +1,6 @@
 """The Vim files (editors/vim), run in a headless Vim.
 
-Vim is not something .ci/run installs: without it these tests skip.
+`.ci/run` installs Vim when the machine lacks it; elsewhere these tests skip without it.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from editors_support import (FLOW_FILES, FLOW_IDS, HERE, REPO, VIM, Piece, disagreements,
+from editors_support import (FLOW_FILES, FLOW_IDS, HERE, REPO, VIM, Piece, disagreements, require,
                              line_starts, parse_tokens, rel)
 
 KEYWORD_GROUPS = {
@@ -52,8 +52,7 @@ def vim_list(paths) -> str:
 @pytest.fixture(scope="session")
 def vim() -> str:
     exe = shutil.which("vim")
-    if not exe:
-        pytest.skip("vim is not installed")
+    require(exe, "vim is not installed")
     return exe
 
 
