@@ -3,7 +3,9 @@
 Lark LALR(1) with the contextual lexer; the node builder is handed to the
 parser so nodes are built during the parse itself.  Comments are collected by
 a lexer callback and kept on the module for the formatter and the LSP.
-Syntax errors become diagnostics (F001-F009); nothing escapes as an exception.
+Syntax errors become diagnostics (F001-F008); nothing escapes as an exception.
+After an error the parser recovers (panic mode, see `_Recovery`) so one run
+reports every broken item and keeps everything else for the checker.
 """
 from __future__ import annotations
 
@@ -69,9 +71,15 @@ class _Builder:
         # per terminal (upper case: convert the token as it is shifted).
         if kind.startswith("_"):  # inlined rules (_item, _timing, ...) are Lark's business
             raise AttributeError(kind)
-        fn = self.tok if kind.isupper() else functools.partial(self._build, kind)
+        fn = self.shift if kind.isupper() else functools.partial(self._build, kind)
         object.__setattr__(self, kind, fn)
         return fn
+
+    shifted = 0  # tokens shifted so far (error recovery measures progress with it)
+
+    def shift(self, t) -> Tok:
+        self.shifted += 1
+        return self.tok(t)
 
     def tok(self, t) -> Tok:
         return Tok(t.type, str(t), Span(self.path, t.line, t.column, t.end_line, t.end_column,
@@ -188,9 +196,95 @@ def _open_block(value_stack) -> tuple[str, Span] | None:
     return None
 
 
+#: Most syntax errors reported for one file (after that, parsing stops).
+MAX_SYNTAX_ERRORS = 20
+
+# Where parsing can pick up again after a syntax error: words that start a
+# declaration, a stage item, a scenario item or a calendar line, and `}`.
+_SYNC_WORDS = frozenset({
+    "timezone", "use", "calendar", "entity", "pipeline", "employee", "form", "template",
+    "robot", "trigger", "scenario", "stage", "contact", "company", "channel", "record",
+    "at", "run", "expect", "start", "hours", "holidays", "closed", "open", "}",
+})
+_TOP_KINDS = frozenset({"timezone_decl", "use_file", "calendar", "entity", "pipeline", "employee",
+                        "form", "template", "robot", "trigger", "scenario"})
+
+
+class _Recovery:
+    """Panic-mode recovery, as Lark's `on_error` hook.
+
+    The first error is reported; then tokens are skipped until one that can
+    start a declaration or item again (or a `}`), and the parser's stacks are
+    unwound to the nearest state that accepts it, which drops only the broken
+    construct.  Errors met before the parser has shifted a token again are
+    consequences of the first one and are not reported."""
+
+    def __init__(self, source: Source, diags: Diagnostics) -> None:
+        self.source = source
+        self.diags = diags
+        self.reported = 0
+        self.shifted_at_error: int | None = None
+        self.last = None  # the last exception seen, to salvage items at the end
+
+    def __call__(self, e) -> bool:
+        from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+        self.last = e
+        if self.shifted_at_error is None or _BUILDER.shifted > self.shifted_at_error:
+            if isinstance(e, UnexpectedCharacters):
+                _report_characters(e, self.source, self.diags)
+            elif isinstance(e, UnexpectedToken):
+                _report_token(e, self.source, self.diags)
+            else:  # pragma: no cover - Lark raises no other input error for LALR
+                return False
+            self.reported += 1
+        self.shifted_at_error = _BUILDER.shifted
+        if self.reported >= MAX_SYNTAX_ERRORS:
+            return False
+        if isinstance(e, UnexpectedCharacters):
+            if self.source.text[e.pos_in_stream:e.pos_in_stream + 1] == '"':
+                return False  # an unterminated string: the rest of the file is inside it
+            return True  # Lark skips the character
+        tok = e.token
+        if tok.type == "$END":
+            return False
+        if str(tok) in _SYNC_WORDS and tok.type not in ("NAME", "STRING"):
+            ps = e.interactive_parser.parser_state
+            states = ps.parse_conf.states
+            stack = ps.state_stack
+            for depth in range(len(stack) - 1, -1, -1):
+                if tok.type in states[stack[depth]]:
+                    del stack[depth + 1:]
+                    del ps.value_stack[depth:]
+                    try:
+                        ps.feed_token(tok)
+                    except Exception:  # the unwound state could not take it after all: skip it
+                        pass
+                    return True
+        return True  # skip the token
+
+
+def _salvage(e) -> tuple[Node, ...]:
+    """The complete top-level items on the parser's stack when parsing had to stop."""
+    ip = getattr(e, "interactive_parser", None)
+    stack = list(getattr(getattr(ip, "parser_state", None), "value_stack", ()) or ())
+    out: list[Node] = []
+    todo = list(reversed(stack))
+    while todo:
+        v = todo.pop()
+        if isinstance(v, Node):
+            if v.kind in _TOP_KINDS:
+                out.append(v)
+        elif hasattr(v, "children") and str(getattr(v, "data", "")).startswith("__start"):
+            todo.extend(reversed(v.children))
+    return tuple(out)
+
+
 def parse(text: str, path: str = "<input>", diags: Diagnostics | None = None) -> Module:
-    """Parse one file.  Syntax errors go to `diags`; the module is then empty."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+    """Parse one file.  Syntax errors go to `diags` (several per file: the
+    parser recovers at the next declaration or item); the module keeps every
+    item that parsed."""
+    from lark.exceptions import UnexpectedInput
 
     diags = diags if diags is not None else Diagnostics()
     source = Source(path, text)
@@ -199,21 +293,17 @@ def parse(text: str, path: str = "<input>", diags: Diagnostics | None = None) ->
     _BUILDER.diags = diags
     _BUILDER.comments = []
     _BUILDER.reported_depth = False
+    _BUILDER.shifted = 0
+    recovery = _Recovery(source, diags)
     try:
-        tree = lark.parse(text)
-    except UnexpectedCharacters as e:
-        _report_characters(e, source, diags)
-        return Module(path, source, (), tuple(_BUILDER.comments))
-    except UnexpectedToken as e:
-        _report_token(e, source, diags)
-        return Module(path, source, (), tuple(_BUILDER.comments))
-    except UnexpectedInput as e:  # pragma: no cover - other Lark input errors
-        span = source.span(getattr(e, "pos_in_stream", 0) or 0, (getattr(e, "pos_in_stream", 0) or 0) + 1)
-        diags.error("F003", "syntax error", span, str(e).splitlines()[0])
-        return Module(path, source, (), tuple(_BUILDER.comments))
+        tree = lark.parse(text, on_error=recovery)
+    except UnexpectedInput as e:
+        if recovery.shifted_at_error is None:  # not seen by the hook (cannot happen for LALR)
+            recovery(e)
+        return Module(path, source, _salvage(e), tuple(_BUILDER.comments))
     finally:
         _BUILDER.diags = None
-    items = tuple(p for p in tree.parts if isinstance(p, Node))
+    items = tuple(p for p in tree.parts if isinstance(p, Node)) if isinstance(tree, Node) else ()
     return Module(path, source, items, tuple(_BUILDER.comments))
 
 

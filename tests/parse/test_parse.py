@@ -149,3 +149,56 @@ def test_random_bytes_and_invalid_utf8(tmp_path):
 
 def test_parse_is_fast_to_rebuild_from_cache():
     assert _lark() is _lark()
+
+
+def test_recovery_reports_each_broken_item_and_keeps_the_rest():
+    src = ('pipeline sales for deal {\n'
+           '  stage new {\n'
+           '    robot a: notify responsible "x" after 5\n'          # broken clause: dropped
+           '    robot b: notify responsible "ok" after 5m\n'        # kept
+           '  }\n'
+           '  stage paid {\n'
+           '    robot d: send email "x" { subject "y" bogus "z" }\n'  # broken parameter: skipped
+           '  }\n'
+           '}\n'
+           'calendar office {\n'
+           '  hours mon-fri 09:00-18:00 10\n'
+           '}\n'
+           'scenario s { start 2026-03-02 }\n')
+    diags = Diagnostics()
+    module = parse(src, "t.flow", diags)
+    assert [(d.code, d.span.line, d.summary) for d in diags] == [
+        ("F003", 3, 'unexpected "5"'),
+        ("F003", 7, 'unexpected "bogus"'),
+        ("F003", 11, 'unexpected "10"'),
+    ]
+    assert [n.kind for n in module.items] == ["pipeline", "calendar", "scenario"]
+    robots = {str(r.tok("NAME")): r for r in module.items[0].walk() if r.kind == "robot"}
+    assert list(robots) == ["a", "b", "d"]
+    # Only the broken clause went: robot a keeps its action, without timing.
+    assert [n.kind for n in robots["a"].nodes()] == ["act_notify"]
+
+
+def test_recovery_does_not_report_consequences():
+    """Tokens skipped while resynchronising are not reported again."""
+    diags = Diagnostics()
+    parse('pipeline p for deal {\n stage s {\n  robot r: notify responsible "x" after 5 6 7 "x" 8\n }\n}\n',
+          "t.flow", diags)
+    assert [d.span.line for d in diags] == [3]
+
+
+def test_recovery_stops_at_the_end_and_keeps_complete_items():
+    diags = Diagnostics()
+    module = parse('calendar c { hours mon 09:00-10:00 }\npipeline p for deal {\n stage s {\n', "t.flow", diags)
+    assert [d.summary for d in diags] == ["unexpected end of file"]
+    assert [n.kind for n in module.items] == ["calendar"]
+
+
+def test_syntax_errors_per_file_are_capped():
+    from flowc.parse import MAX_SYNTAX_ERRORS
+
+    src = "".join(f"pipeline p{i} for deal {{ stage s {{ robot r: notify responsible \"x\" after 5 }} }}\n"
+                  for i in range(3 * MAX_SYNTAX_ERRORS))
+    diags = Diagnostics()
+    parse(src, "t.flow", diags)
+    assert len(diags) == MAX_SYNTAX_ERRORS
