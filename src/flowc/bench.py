@@ -10,7 +10,11 @@ Every figure is a ratio against a baseline measured in the same run:
   ratio t(8N) / (8 t(N)) should stay near 1;
 * throughput: parse + lower + check vs a plain `re` scan of the same text;
 * simulation: events per second, and peak memory for a long trace vs a short
-  one (traces are streamed, so memory must not grow with the trace).
+  one (traces are streamed, so memory must not grow with the trace);
+* simulation growth: scenarios of N, 2N, 4N, 8N records on the project of
+  `generate`; the time per record must stay flat;
+* expression growth: one condition of N, 2N, 4N, 8N operands (`and`, `+`,
+  list items); the time per operand must stay flat.
 
 Exit status 1 when a growth or memory ratio is far off (> 2.0), else 0.
 """
@@ -62,6 +66,36 @@ def generate(stages: int) -> str:
                        f'  }}')
         out.append('  stage won "Won" success\n}')
     return "\n".join(out) + "\n"
+
+
+def generate_scenario(records: int, stages: int = 20) -> str:
+    """`generate(stages)` and a scenario of `records` deals spread over its
+    stages: robots in working hours, `after previous` chains, triggers fired
+    by happenings; two weeks long (the date-relative robots are due later:
+    they wait)."""
+    out = [generate(stages), "scenario bench {", "  start 2026-03-02 08:30", "  run for 14 days",
+           '  employee ana "Ana"', '  contact c1 "Rui" {\n    email "rui@example.com"\n  }']
+    for i in range(records):
+        out.append(f"  record d{i}: deal in s{i % stages} {{\n    amount {i * 7 % 5_000}\n"
+                   f"    close_date 2026-03-{20 + i % 9:02d}\n    source \"s{(i + 1) % stages}\"\n"
+                   f"    client c1\n" + "".join(f'    f{k} "-"\n' for k in range(stages)) + "  }")
+    for i in range(0, records, 3):
+        out.append(f"  at 2026-03-0{3 + i % 5} 10:00 set d{i}.f{(i + 1) % stages} = \"x\"")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def generate_condition(operands: int, kind: str = "and") -> str:
+    """A clean project whose one robot has a condition of `operands` parts."""
+    if kind == "and":
+        cond = " and ".join(f"amount > {i}" for i in range(operands))
+    elif kind == "sum":
+        cond = "amount > " + " + ".join(str(i) for i in range(operands))
+    else:  # a list
+        cond = "amount in [" + ", ".join(str(i) for i in range(operands)) + "]"
+    return ("entity deal {\n  amount: money\n}\n"
+            f'pipeline p for deal {{\n  stage s {{\n    robot r: notify responsible "x" if {cond}\n  }}\n'
+            "  stage won success\n}\n")
 
 
 def _check_text(text: str) -> int:
@@ -178,6 +212,51 @@ def bench_simulate(repeat: int) -> tuple[list[str], bool]:
     return lines, ok
 
 
+def _simulate_text(text: str) -> int:
+    from .check import check
+    from .diagnostics import Diagnostics
+    from .interpret import simulate
+    from .lower import lower
+    from .parse import parse
+
+    diags = Diagnostics()
+    project = lower([parse(text, "bench.flow", diags)], diags)
+    index = check(project, diags)
+    return sum(1 for _ in simulate(project, index, project.scenarios[0]))
+
+
+def _ratios(label: str, unit: str, sizes: list[int], texts: list[str], fn, repeat: int) -> tuple[list[str], bool]:
+    """Time `fn` on each text; the time per unit against the smallest size's."""
+    lines, ok, base = [], True, None
+    fn(texts[0])  # warm up: imports, caches
+    for n, text in zip(sizes, texts):
+        t = _best(lambda: fn(text), repeat)
+        per = t / n
+        base = base or per
+        growth = per / base
+        flag = ""
+        if growth > 2.0:
+            ok, flag = False, "  << not linear"
+        lines.append(f"{label:<9} {n:6d} {unit:<8} {t * 1000:8.1f} ms  per-{unit.rstrip('s')} ratio {growth:4.2f}{flag}")
+    return lines, ok
+
+
+def bench_simulate_growth(n: int, repeat: int) -> tuple[list[str], bool]:
+    sizes = [n * k for k in (1, 2, 4, 8)]
+    return _ratios("simgrowth", "records", sizes, [generate_scenario(s) for s in sizes], _simulate_text, repeat)
+
+
+def bench_expressions(n: int, repeat: int) -> tuple[list[str], bool]:
+    lines, ok = [], True
+    for kind in ("and", "sum", "list"):
+        sizes = [n * k for k in (1, 2, 4, 8)]
+        more, good = _ratios(f"expr-{kind}", "operands", sizes, [generate_condition(s, kind) for s in sizes],
+                             _check_text, repeat)
+        lines += more
+        ok &= good
+    return lines, ok
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m flowc.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
@@ -192,10 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     ok &= good
     for line in lines:
         print(line, file=out)
-    lines, good = bench_simulate(repeat)
-    ok &= good
-    for line in lines:
-        print(line, file=out)
+    for bench, size in ((bench_simulate, None), (bench_simulate_growth, 25 if args.quick else 100),
+                        (bench_expressions, 250 if args.quick else 1_000)):
+        lines, good = bench(repeat) if size is None else bench(size, repeat)
+        ok &= good
+        for line in lines:
+            print(line, file=out)
     sys.stdout.write(out.getvalue())
     print("ok" if ok else "FAILED: a ratio is out of bounds")
     return 0 if ok else 1
