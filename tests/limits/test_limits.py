@@ -413,3 +413,27 @@ def test_text_limit(tmp_path, length, status):
     assert [c for c in diagnostics(p) if c[0] != "F402"] == []
     code, out = simulate(p)
     assert code == 0, out[-2000:]
+
+
+# ------------------------------------------------------------------ the language server's model at the limits
+
+@pytest.mark.parametrize("kind", SHAPES)
+@pytest.mark.parametrize("depth", [limits.MAX_EXPR_DEPTH, limits.MAX_EXPR_DEPTH + 1, 3_000])
+def test_language_server_model_at_and_past_the_depth_limit(tmp_path, caplog, kind, depth):
+    """What the editor asks for (diagnostics, symbols, hover everywhere on the
+    deep line, the outline) never fails: no exception logged by the model."""
+    pytest.importorskip("pygls")
+    from flowc.lsp_model import Analysis, hover, outline
+
+    text = _deep_flow(kind, depth)
+    path = str(tmp_path / "deep.flow")
+    analysis = Analysis(path, text, 1, {})
+    assert not analysis.failed
+    codes = [d.code for d in analysis.diagnostics()]
+    assert codes == ([] if depth <= limits.MAX_EXPR_DEPTH else ["F008"])
+    analysis.table  # noqa: B018 - builds the symbol table
+    line_start = text.index("robot r:")
+    for offset in range(line_start, text.index("\n", line_start), 7):
+        hover(analysis, path, offset, None)
+    outline(analysis, path)
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")], caplog.text[-2000:]
