@@ -128,7 +128,9 @@ def _unescape(raw: str, source: Source | None, diags: Diagnostics | None,
               base: int = 0) -> tuple[str, list[tuple[int, int, str]]]:
     """Strip the quotes and apply the escapes.  Returns the text and, for each
     of its characters, its offset in the source (for placeholder spans).
-    An escaped brace comes out as NUL + brace, so templates keep it literal."""
+    An escaped brace comes out as NUL + brace, so templates keep it literal;
+    a NUL of the source (raw, or written \u0000) is dropped, so that every NUL
+    of the result is such a mark."""
     quote = 3 if raw.startswith('"""') else 1
     body = raw[quote:len(raw) - quote] if len(raw) >= 2 * quote else raw[quote:]
     out: list[str] = []
@@ -147,8 +149,10 @@ def _unescape(raw: str, source: Source | None, diags: Diagnostics | None,
                 i += 2
                 continue
             if e == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6] or ""):
-                out.append(chr(int(body[i + 2:i + 6], 16)))
-                offsets.append(at)
+                ch = chr(int(body[i + 2:i + 6], 16))
+                if ch != "\x00":
+                    out.append(ch)
+                    offsets.append(at)
                 i += 6
                 continue
             if diags is not None and source is not None:
@@ -159,8 +163,9 @@ def _unescape(raw: str, source: Source | None, diags: Diagnostics | None,
             offsets.append(at)
             i += 2
             continue
-        out.append(c)
-        offsets.append(at)
+        if c != "\x00":
+            out.append(c)
+            offsets.append(at)
         i += 1
     return "".join(out), offsets  # type: ignore[return-value]
 
