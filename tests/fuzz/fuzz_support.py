@@ -303,19 +303,37 @@ def token_bounds(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _value_kinds():
+    import re
+
+    from fuzz_strategies import DATES, DURATIONS, NUMBERS, TIMES
+    return ((re.compile(r"\d{4}-\d{2}-\d{2}\Z"), DATES), (re.compile(r"\d{1,2}:\d{2}\Z"), TIMES),
+            (re.compile(r"\d+(?:_\d+)*[ \t]*[a-z]+\Z"), DURATIONS),
+            (re.compile(r"\d+(?:_\d+)*(?:\.\d+)?\Z"), NUMBERS + ("999_999_999_999_999_999", "0.0000001")))
+
+
 def mutations(text: str, rng: random.Random, count: int) -> Iterator[tuple[str, str]]:
     """`count` mutants of a text: (what was done, the mutant).  Token and line
-    deletions, duplications and swaps; truncations are done separately."""
+    deletions, duplications and swaps; values (dates, times, durations,
+    numbers) replaced by edge values of their kind; truncations are done
+    separately."""
     toks = token_bounds(text)
+    kinds = _value_kinds()
+    values = [(a, b, vals) for a, b in toks for pattern, vals in kinds if pattern.match(text[a:b])]
     lines = text.split("\n")
     ops = ["del_tok", "dup_tok", "swap_tok", "swap_adjacent", "del_line", "dup_line", "swap_line",
-           "splice", "del_span"]
+           "splice", "del_span", "value", "value"]
     for _ in range(count):
         op = rng.choice(ops)
         if op.endswith("tok") or op in ("swap_adjacent", "del_span", "splice"):
             if len(toks) < 2:
                 op = "del_line"
-        if op == "del_tok":
+        if op == "value" and not values:
+            op = "del_tok" if toks else "del_line"
+        if op == "value":
+            a, b, vals = values[rng.randrange(len(values))]
+            yield f"{op}@{a}", text[:a] + rng.choice(vals) + text[b:]
+        elif op == "del_tok":
             a, b = toks[rng.randrange(len(toks))]
             yield f"{op}@{a}", text[:a] + text[b:]
         elif op == "dup_tok":
