@@ -493,21 +493,49 @@ class _Lowerer:
             return ir.Recipient("supervisor", None, node.span)
         return ir.Recipient("employee", self.name(node.tok("NAME")), node.span)
 
+    # Actions whose inline arguments are plain tokens: syntax node -> (action
+    # kind, [(token type, parameter, how to read it)]).  The others are below.
+    _INLINE_ACTIONS = {
+        "act_task": ("create_task", [("STRING", "title", "template")]),
+        "act_activity": ("plan_activity", [("STRING", "title", "template")]),
+        "act_document": ("create_document", [("NAME", "template", "name")]),
+        "act_email": ("send_email", [("STRING", "subject", "template")]),
+        "act_sms": ("send_sms", [("STRING", "text", "template"), ("NAME", "to", "address")]),
+        "act_chat": ("send_chat", [("STRING", "text", "template")]),
+        "act_invite": ("invite", [("NAME", "messenger", "name")]),
+        "act_repeat_lead": ("create_repeat_lead", []),
+        "act_copy": ("copy_record", [("NAME", "entity", "name")]),
+        "act_audience": ("add_to_audience", [("STRING", "audience", "string")]),
+        "act_webhook": ("webhook", [("STRING", "url", "string")]),
+        "act_app": ("app", [("STRING", "app", "string")]),
+    }
+
+    def _inline_value(self, how: str, tok: Tok):
+        if how == "template":
+            return self.template(tok)
+        if how == "string":
+            return self.string(tok)
+        if how == "address":
+            return ir.AddressChoice(self.name(tok), None, tok.span)
+        return self.name(tok)
+
     def action(self, node: Node) -> ir.Action:
         k = node.kind
         P = ir.Param
         params: list[ir.Param] = []
-        if k == "act_notify":
-            params = [P("to", self.recipient(node.nodes()[0]), node.nodes()[0].span),
-                      P("message", self.template(node.tok("STRING")), node.tok("STRING").span)]
+        if k in self._INLINE_ACTIONS:
+            kind, args = self._INLINE_ACTIONS[k]
+            for token_type, name, how in args:
+                tok = node.tok(token_type)
+                if tok is not None:
+                    params.append(P(name, self._inline_value(how, tok), tok.span))
+            sr = node.node("stage_ref")  # `copy deal to pipeline.stage`
+            if sr is not None:
+                params.append(P("stage", self.stage_ref(sr), sr.span))
+        elif k == "act_notify":
+            to, tok = node.nodes()[0], node.tok("STRING")
+            params = [P("to", self.recipient(to), to.span), P("message", self.template(tok), tok.span)]
             kind = "notify"
-        elif k == "act_task":
-            params = [P("title", self.template(node.tok("STRING")), node.tok("STRING").span)]
-            kind = "create_task"
-        elif k == "act_activity":
-            tok = node.tok("STRING")
-            params = [P("title", self.template(tok), tok.span)] if tok is not None else []
-            kind = "plan_activity"
         elif k == "act_responsible":
             rs = [n for n in node.nodes() if n.kind.startswith("rcpt_")]
             params = [P("to", tuple(self.recipient(r) for r in rs), rs[0].span.to(rs[-1].span))]
@@ -520,25 +548,6 @@ class _Lowerer:
             sr = node.node("stage_ref")
             params = [P("stage", self.stage_ref(sr), sr.span)]
             kind = "move_to"
-        elif k == "act_document":
-            tok = node.tok("NAME")
-            params = [P("template", self.name(tok), tok.span)]
-            kind = "create_document"
-        elif k == "act_email":
-            tok = node.tok("STRING")
-            params = [P("subject", self.template(tok), tok.span)]
-            kind = "send_email"
-        elif k == "act_sms":
-            tok = node.tok("STRING")
-            params = [P("text", self.template(tok), tok.span)]
-            to = node.tok("NAME")
-            if to is not None:
-                params.append(P("to", ir.AddressChoice(self.name(to), None, to.span), to.span))
-            kind = "send_sms"
-        elif k == "act_chat":
-            tok = node.tok("STRING")
-            params = [P("text", self.template(tok), tok.span)]
-            kind = "send_chat"
         elif k == "act_call":
             content = node.node("call_say") or node.node("call_play")
             tok = content.tok("STRING")
@@ -547,31 +556,6 @@ class _Lowerer:
             else:
                 params = [P("play", self.string(tok), tok.span)]
             kind = "make_call"
-        elif k == "act_invite":
-            tok = node.tok("NAME")
-            params = [P("messenger", self.name(tok), tok.span)]
-            kind = "invite"
-        elif k == "act_repeat_lead":
-            kind = "create_repeat_lead"
-        elif k == "act_copy":
-            tok = node.tok("NAME")
-            params = [P("entity", self.name(tok), tok.span)]
-            sr = node.node("stage_ref")
-            if sr is not None:
-                params.append(P("stage", self.stage_ref(sr), sr.span))
-            kind = "copy_record"
-        elif k == "act_audience":
-            tok = node.tok("STRING")
-            params = [P("audience", self.string(tok), tok.span)]
-            kind = "add_to_audience"
-        elif k == "act_webhook":
-            tok = node.tok("STRING")
-            params = [P("url", self.string(tok), tok.span)]
-            kind = "webhook"
-        elif k == "act_app":
-            tok = node.tok("STRING")
-            params = [P("app", self.string(tok), tok.span)]
-            kind = "app"
         else:  # pragma: no cover - the grammar has no other actions
             raise AssertionError(k)
         block = node.node("params")
