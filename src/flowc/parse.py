@@ -71,6 +71,9 @@ class _Builder:
         # per terminal (upper case: convert the token as it is shifted).
         if kind.startswith("_"):  # inlined rules (_item, _timing, ...) are Lark's business
             raise AttributeError(kind)
+        # A freshly built grammar names rules with lark Tokens, a cached one
+        # with plain strings: node kinds are plain strings either way.
+        kind = str(kind)
         fn = self.shift if kind.isupper() else functools.partial(self._build, kind)
         object.__setattr__(self, kind, fn)
         return fn

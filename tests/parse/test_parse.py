@@ -202,3 +202,22 @@ def test_syntax_errors_per_file_are_capped():
     diags = Diagnostics()
     parse(src, "t.flow", diags)
     assert len(diags) == MAX_SYNTAX_ERRORS
+
+
+def test_same_tree_with_and_without_the_grammar_cache(tmp_path):
+    """A fresh grammar (no cache yet) and a cached one give the same IR: Lark
+    names rules with Tokens when it builds the grammar and with plain strings
+    when it loads it from the cache; node kinds must be plain strings."""
+    import subprocess
+    import sys
+
+    case = _rel(HERE / "cases" / "actions.flow")
+    code = ("import sys; from flowc.diagnostics import Diagnostics; from flowc.dump import dump; "
+            "from flowc.lower import load; print(dump(load([sys.argv[1]], Diagnostics())[0]))")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    fresh = subprocess.run([sys.executable, "-c", code, case], env=env, capture_output=True, text=True)
+    cached = subprocess.run([sys.executable, "-c", code, case], env=env, capture_output=True, text=True)
+    assert fresh.returncode == 0 and cached.returncode == 0, fresh.stderr + cached.stderr
+    assert (tmp_path / "cache" / "flowc" / "flow.lark.cache").is_file()
+    assert "Token(" not in fresh.stdout
+    assert fresh.stdout == cached.stdout
