@@ -108,3 +108,57 @@ def render_json(diags: Iterable[Diagnostic], files: Iterable[str], cut: int, err
         "warnings": warnings,
         "truncated": cut,
     }, ensure_ascii=False, indent=2)
+
+
+def use_color(choice: str, stream) -> bool:
+    """`--color auto|always|never` for one output stream."""
+    import os
+
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def print_diagnostics(diags: Diagnostics, sources: dict, fmt: str, color: bool, files: list[str],
+                      limit: int, out=None) -> None:
+    """Print the diagnostics of a run in one of the formats (`text`, `short`,
+    `json`), at most `limit` of them, with the summary line."""
+    import click
+
+    from .source import Source
+
+    def line_of(path: str, n: int) -> str:
+        src = sources.get(path)
+        if src is None:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    src = sources[path] = Source(path, fh.read())
+            except OSError:
+                return ""
+        return src.line_text(n)
+
+    diags.limit = limit
+    shown, cut = diags.shown()
+    if fmt == "json":
+        click.echo(render_json(shown, files, cut, diags.count(Severity.ERROR), diags.count(Severity.WARNING)), file=out)
+        return
+    if fmt == "short":
+        for d in shown:
+            click.echo(render_short(d), file=out)
+        return
+    hl = _highlighter(color)
+    for d in shown:
+        click.echo(render_text(d, line_of, color, hl) + "\n", file=out)
+    click.echo(summary_line(diags, cut, len(files)), file=out)
+
+
+def strict(diags: Diagnostics) -> Diagnostics:
+    """The same diagnostics with every warning made an error (`--strict`)."""
+    import attrs
+
+    out = Diagnostics(diags.limit)
+    for d in diags.sorted():
+        out.add(attrs.evolve(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d)
+    return out

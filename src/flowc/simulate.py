@@ -43,7 +43,8 @@ def holidays_version() -> str:
 
 def run_simulate(files: list[str], scenario_names, fmt: str, until: str | None, color: bool,
                  out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from .cli import load_projects, print_diagnostics
+    from .files import load_projects
+    from .report import print_diagnostics
     from .diagnostics import Diagnostics, Severity
     from .index import Index
     from .interpret import Simulation
