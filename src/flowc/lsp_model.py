@@ -20,6 +20,7 @@ from . import ir, schema
 from .diagnostics import Diagnostic, Diagnostics
 from .source import Source, Span
 from .syntax import Tok
+from .words import hours_words, plural, stage_title, timing_words
 
 log = logging.getLogger("flowc.lsp")
 
@@ -526,76 +527,6 @@ def _is_expr(value: Any) -> bool:
 
 # ------------------------------------------------------------------ hover
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _hm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _days(days: tuple[int, ...]) -> str:
-    out, i = [], 0
-    days = tuple(sorted(days))
-    while i < len(days):
-        j = i
-        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
-            j += 1
-        out.append(_DAYS[days[i]] if i == j else f"{_DAYS[days[i]]}-{_DAYS[days[j]]}")
-        i = j + 1
-    return ", ".join(out)
-
-
-def stage_title(stage: ir.Stage) -> str:
-    return stage.title or stage.name.value
-
-
-def timing_words(robot: ir.Robot, place: RobotPlace | None, index) -> str:
-    """The robot's timing in words: "15 working minutes after entering
-    Contract approval, office calendar, Europe/Lisbon"."""
-    tm = robot.timing
-    stage = place.stage if place else None
-    pipeline = place.pipeline if place else None
-    entity = pipeline.entity.value if pipeline else "record"
-    entering = f"entering {stage_title(stage)}" if stage else "entering the stage"
-    cal = index.calendars.get(tm.calendar.value) if (tm.calendar and index) else None
-    cal_words = ""
-    if tm.calendar is not None:
-        tz = index.calendar_timezone(cal) if index else "UTC"
-        cal_words = f", {tm.calendar.value} calendar, {tz}"
-    working = "working " if tm.calendar is not None else ""
-    parts = []
-    if tm.after_previous:
-        prev = place.previous if place else None
-        who = f"the previous robot ({prev.name.value})" if prev else "the previous robot"
-        parts.append(f"after {who} finishes")
-        if tm.delay is not None:
-            parts.append(f"then {_amount(tm.delay, working)}")
-        return ", ".join(parts) + cal_words
-    if tm.delay is not None:
-        return f"{_amount(tm.delay, working)} after {entering}{cal_words}"
-    if tm.relative is not None:
-        rel = tm.relative
-        return f"{_amount(rel.duration, working)} {rel.direction} {rel.field.text}{cal_words}"
-    if tm.at_time is not None:
-        return f"at the next {tm.at_time:%H:%M} after {entering}{cal_words}"
-    if tm.at_datetime is not None:
-        return f"at {tm.at_datetime:%Y-%m-%d %H:%M}{cal_words}"
-    when = f"immediately when the {entity} enters {stage_title(stage)}" if stage \
-        else "immediately when the record enters the stage"
-    if tm.calendar is not None:
-        when += f", within the working hours of the {tm.calendar.value} calendar ({cal_words.rsplit(', ', 1)[-1]})"
-    return when
-
-
-def _amount(d: ir.Duration, working: str) -> str:
-    unit = d.unit if d.amount != 1 else d.unit[:-1]
-    return f"{d.amount} {working}{unit}"
-
-
 def source_text(analysis: Analysis, span: Span | None) -> str:
     if span is None:
         return ""
@@ -670,7 +601,7 @@ def stage_hover(stage: ir.Stage, pipeline: ir.Pipeline | None) -> str:
     pos = f", stage {stage.index + 1} of {len(pipeline.stages)}" if pipeline else ""
     final = {"success": ", final: won", "failure": ", final: lost"}.get(stage.final or "", "")
     return (f"{head}{where}{pos}{final}\n\n"
-            f"{_plural(len(stage.robots), 'robot')}, {_plural(len(stage.triggers), 'trigger')}")
+            f"{plural(len(stage.robots), 'robot')}, {plural(len(stage.triggers), 'trigger')}")
 
 
 def pipeline_hover(pl: ir.Pipeline) -> str:
@@ -678,15 +609,15 @@ def pipeline_hover(pl: ir.Pipeline) -> str:
     triggers = sum(len(s.triggers) for s in pl.stages)
     title = f' "{pl.title}"' if pl.title else ""
     return (f"**pipeline {pl.name.value}**{title} for {pl.entity.value}\n\n"
-            f"{_plural(len(pl.stages), 'stage')}: " + ", ".join(s.name.value for s in pl.stages) +
-            f"\n\n{_plural(robots, 'robot')}, {_plural(triggers, 'trigger')}")
+            f"{plural(len(pl.stages), 'stage')}: " + ", ".join(s.name.value for s in pl.stages) +
+            f"\n\n{plural(robots, 'robot')}, {plural(triggers, 'trigger')}")
 
 
 def calendar_hover(cal: ir.Calendar, index) -> str:
     tz = index.calendar_timezone(cal) if index else (cal.timezone.value if cal.timezone else "UTC")
     lines = [f"**calendar {cal.name.value}**, time zone {tz}"]
     for h in cal.hours:
-        lines.append(f"hours {_days(h.days)} " + ", ".join(f"{_hm(a)}-{_hm(b)}" for a, b in h.ranges))
+        lines.append(f"hours {hours_words(h)}")
     if cal.holidays:
         lines.append("holidays " + ", ".join(h.country + (f"-{h.subdivision}" if h.subdivision else "")
                                             for h in cal.holidays))
@@ -756,12 +687,12 @@ def hover(analysis: Analysis, path: str, offset: int, keyword: str | None) -> tu
             if rec is None:
                 return f"**record {o.name}**: unknown record", o.span
             return (f"**record {rec.name.value}**: a {rec.entity.value}, starts in stage {rec.stage}\n\n"
-                    f"{_plural(len(rec.values), 'field value')}"), o.span
+                    f"{plural(len(rec.values), 'field value')}"), o.span
         if k == "scenario":
             sc = o.target
             return (f"**scenario {sc.name.value}**" + (f' "{sc.title}"' if sc.title else "") +
-                    f"\n\n{_plural(len(sc.records), 'record')}, {_plural(len(sc.happenings), 'event')}, "
-                    f"{_plural(len(sc.expectations), 'expectation')}"), o.span
+                    f"\n\n{plural(len(sc.records), 'record')}, {plural(len(sc.happenings), 'event')}, "
+                    f"{plural(len(sc.expectations), 'expectation')}"), o.span
         if k == "file":
             u: ir.UseFile = o.target
             return f"**use** `{u.path}`\n\n{u.resolved}", o.span
@@ -792,7 +723,7 @@ def entity_hover(name: str, index) -> str:
         return f"**{name}**: " + (f"built-in entity ({kind})" if kind else "unknown entity")
     head = f"**entity {name}**" + (" (smart process)" if decl.smart else (f" ({kind})" if kind else ""))
     fields = ", ".join(f.name.value + ("?" if f.optional else "") + f": {f.type.name.value}" for f in decl.fields)
-    return f"{head}\n\n{_plural(len(decl.fields), 'declared field')}" + (f": {fields}" if fields else "")
+    return f"{head}\n\n{plural(len(decl.fields), 'declared field')}" + (f": {fields}" if fields else "")
 
 
 def person_hover(p: ir.Person) -> str:

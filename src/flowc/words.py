@@ -1,0 +1,182 @@
+"""Automation said in words, for people: a robot's timing (as a sentence, and
+in the short form of `flowc graph`), its action, a trigger's event, a
+calendar's hours.
+
+One place for these, shared by the language server's hovers, `flowc graph`
+and `flowc doc`, so that every view of a rule says the same thing.  Reads the
+IR only; never raises on a partial IR (missing parts are left out).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import ir, schema
+
+# ------------------------------------------------------------------ small pieces
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def plural(n: int, word: str) -> str:
+    """`1 robot`, `2 robots`."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def hm(minutes: int) -> str:
+    """Minutes since midnight as `09:30` (1440 is `24:00`)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def days_words(days: tuple[int, ...]) -> str:
+    """Weekday numbers (0 = Monday) as ranges: `mon-fri, sun`."""
+    out, i = [], 0
+    days = tuple(sorted(days))
+    while i < len(days):
+        j = i
+        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
+            j += 1
+        out.append(_DAYS[days[i]] if i == j else f"{_DAYS[days[i]]}-{_DAYS[days[j]]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def hours_words(hours: ir.WeeklyHours) -> str:
+    """`mon-fri 09:00-13:00, 14:00-18:00`."""
+    return f"{days_words(hours.days)} " + ", ".join(f"{hm(a)}-{hm(b)}" for a, b in hours.ranges)
+
+
+def stage_title(stage: ir.Stage) -> str:
+    return stage.title or stage.name.value
+
+
+def amount(d: ir.Duration, working: str = "") -> str:
+    """`15 working minutes` (working is "" or "working ")."""
+    unit = d.unit if d.amount != 1 else d.unit[:-1]
+    return f"{d.amount} {working}{unit}"
+
+
+#: Units of the short form.
+_SHORT_UNITS = {"minutes": ("min", "min"), "hours": ("hour", "hours"),
+                "days": ("day", "days"), "weeks": ("week", "weeks")}
+
+
+def amount_short(d: ir.Duration, working: bool) -> str:
+    """`15 working min`, `2 hours`, `1 working day`."""
+    one, many = _SHORT_UNITS.get(d.unit, (d.unit, d.unit))
+    return f"{d.amount} {'working ' if working else ''}{one if d.amount == 1 else many}"
+
+
+# ------------------------------------------------------------------ timing
+
+def timing_words(robot: ir.Robot, place: Any, index: Any) -> str:
+    """The robot's timing as a sentence: "15 working minutes after entering
+    Contract approval, office calendar, Europe/Lisbon".
+
+    `place` has `.stage`, `.pipeline` and `.previous` (the robot before it in
+    the stage), or is None; `index` is a `flowc.index.Index` or None."""
+    tm = robot.timing
+    stage = place.stage if place else None
+    pipeline = place.pipeline if place else None
+    entity = pipeline.entity.value if pipeline else "record"
+    entering = f"entering {stage_title(stage)}" if stage else "entering the stage"
+    cal = index.calendars.get(tm.calendar.value) if (tm.calendar and index) else None
+    cal_words = ""
+    if tm.calendar is not None:
+        tz = index.calendar_timezone(cal) if index else "UTC"
+        cal_words = f", {tm.calendar.value} calendar, {tz}"
+    working = "working " if tm.calendar is not None else ""
+    parts = []
+    if tm.after_previous:
+        prev = place.previous if place else None
+        who = f"the previous robot ({prev.name.value})" if prev else "the previous robot"
+        parts.append(f"after {who} finishes")
+        if tm.delay is not None:
+            parts.append(f"then {amount(tm.delay, working)}")
+        return ", ".join(parts) + cal_words
+    if tm.delay is not None:
+        return f"{amount(tm.delay, working)} after {entering}{cal_words}"
+    if tm.relative is not None:
+        rel = tm.relative
+        return f"{amount(rel.duration, working)} {rel.direction} {rel.field.text}{cal_words}"
+    if tm.at_time is not None:
+        return f"at the next {tm.at_time:%H:%M} after {entering}{cal_words}"
+    if tm.at_datetime is not None:
+        return f"at {tm.at_datetime:%Y-%m-%d %H:%M}{cal_words}"
+    when = f"immediately when the {entity} enters {stage_title(stage)}" if stage \
+        else "immediately when the record enters the stage"
+    if tm.calendar is not None:
+        when += f", within the working hours of the {tm.calendar.value} calendar ({cal_words.rsplit(', ', 1)[-1]})"
+    return when
+
+
+def timing_short(tm: ir.Timing) -> str:
+    """The timing in a few words, as on a board: `immediately`,
+    `15 working min`, `1 day before due_date at 09:00`, `after previous`,
+    `after previous + 1 working day`, `at 09:00 in office hours`."""
+    working = tm.calendar is not None
+    parts: list[str] = []
+    if tm.delay is not None:
+        parts.append(("+ " if tm.after_previous else "") + amount_short(tm.delay, working))
+    if tm.relative is not None:
+        rel = tm.relative
+        parts.append(f"{amount_short(rel.duration, working)} {rel.direction} {rel.field.text}")
+    if tm.at_datetime is not None:
+        parts.append(f"at {tm.at_datetime:%Y-%m-%d %H:%M}")
+    if tm.at_time is not None:
+        parts.append(f"at {tm.at_time:%H:%M}")
+    if tm.calendar is not None and not (tm.delay or tm.relative):
+        parts.append(f"in {tm.calendar.value} hours")
+    if tm.after_previous:
+        parts.insert(0, "after previous")
+    return " ".join(parts) if parts else "immediately"
+
+
+# ------------------------------------------------------------------ actions and events
+
+def action_short(action: ir.Action) -> str:
+    """The action in a few words, naming its target where it has one:
+    `notify supervisor`, `move to paid`, `copy to installation.todo`,
+    `set amount`, `create document contract`."""
+    words = schema.ACTIONS.get(action.kind, {}).get("words", action.kind)
+    target = _ACTION_TARGETS.get(action.kind)
+    value = action.get(target) if target else None
+    if value is None:
+        return words
+    if isinstance(value, ir.FieldRef):
+        return f"{words} {value.text}"
+    if isinstance(value, tuple):
+        return f"{words} to " + " or ".join(str(v) for v in value)
+    if action.kind == "copy_record":
+        return f"copy to {value}"
+    return f"{words} {value}"
+
+
+#: The parameter that names what an action acts on, shown by `action_short`.
+_ACTION_TARGETS = {
+    "notify": "to", "move_to": "stage", "copy_record": "stage", "create_document": "template",
+    "set_field": "field", "change_responsible": "to", "invite": "messenger",
+}
+
+
+def event_words(ev: ir.Event) -> str:
+    """An event as it is written: `form submitted contact_us`,
+    `field amount changed`, `task status changed to completed`."""
+    if ev.kind == "field_changed" and isinstance(ev.arg, tuple):
+        names = ", ".join(n.value for n in ev.arg if isinstance(n, ir.Name))
+        return f"field{'s' if len(ev.arg) > 1 else ''} {names} changed"
+    words = schema.EVENTS.get(ev.kind, (ev.kind,))[0]
+    words = re.sub(r"\s*\[.*?\]", "", words).replace('"<name>"', "").strip()
+    if isinstance(ev.arg, ir.Name):
+        arg = ev.arg.value
+        if ev.kind == "task_status":
+            return f"{words} to {arg}"
+        return f"{words} {arg}"
+    return words
+
+
+def trigger_text(trigger: ir.Trigger) -> str:
+    """How a trigger is called: its name, or its event as written."""
+    if trigger.name is not None:
+        return trigger.name.value
+    return event_words(trigger.event)
