@@ -93,6 +93,8 @@ def test_the_example_produces_its_code(code, tmp_path):
     assert mine, f"{code}: the example gives {[f'{d.code} {d.summary}' for d in diags]}"
     severity = re.search(r"· (error|warning|note)$", body, re.M).group(1)
     assert {str(d.severity) for d in mine} == {severity}
+    others = [f"{d.code} {d.summary}" for d in diags if d.code != code]
+    assert not others, f"{code}: the example also gives {others}: show one problem at a time"
 
 
 def test_severities_match_the_cases():
