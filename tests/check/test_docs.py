@@ -49,7 +49,7 @@ def produced_by_cases() -> set[str]:
 
 def produced_by_source() -> set[str]:
     codes = set()
-    for f in SRC.glob("*.py"):
+    for f in SRC.rglob("*.py"):  # the phases are packages
         codes.update(re.findall(r"""["'](F\d{3})["']""", f.read_text(encoding="utf-8")))
     return codes
 

@@ -108,7 +108,7 @@ def test_large_flow_is_fast(tmp_path):
 
 
 def test_elementary_cycles():
-    from flowc.check import _simple_cycles
+    from flowc.check.cycles import simple_cycles as _simple_cycles
 
     k4 = {a: [b for b in range(4) if b != a] for a in range(4)}
     cycles = _simple_cycles(k4, limit=1000)
