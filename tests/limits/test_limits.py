@@ -423,7 +423,9 @@ def test_language_server_model_at_and_past_the_depth_limit(tmp_path, caplog, kin
     """What the editor asks for (diagnostics, symbols, hover everywhere on the
     deep line, the outline) never fails: no exception logged by the model."""
     pytest.importorskip("pygls")
-    from flowc.lsp_model import Analysis, hover, outline
+    from flowc.lsp.hover import hover
+    from flowc.lsp.model import Analysis
+    from flowc.lsp.outline import outline
 
     text = _deep_flow(kind, depth)
     path = str(tmp_path / "deep.flow")

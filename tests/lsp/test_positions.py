@@ -1,10 +1,10 @@
-"""flowc.lsp_text: LSP positions (UTF-16 by default) <-> flowc spans, edits,
+"""flowc.lsp.text: LSP positions (UTF-16 by default) <-> flowc spans, edits,
 and offsets across an edit.  In-process: no server needed."""
 from __future__ import annotations
 
 import pytest
 
-from flowc.lsp_text import UTF8, UTF16, UTF32, LineIndex, Shift, SpanMapper, apply_change, units, word_at
+from flowc.lsp.text import UTF8, UTF16, UTF32, LineIndex, Shift, SpanMapper, apply_change, units, word_at
 from flowc.source import Source
 
 

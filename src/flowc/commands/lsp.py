@@ -12,7 +12,7 @@ from . import EXIT_USAGE
 def lsp():
     """Run the language server on stdin/stdout (for editors)."""
     try:
-        from ..lsp import serve
+        from ..lsp.features import serve
     except ImportError as e:
         click.echo(f"flowc lsp needs the language server extras: pip install 'flowc[lsp]' ({e})", err=True)
         sys.exit(EXIT_USAGE)

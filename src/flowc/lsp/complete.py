@@ -6,7 +6,8 @@ text before the cursor and asked which terminals it accepts there.  Names
 context of the last few tokens before the cursor, and from the IR of the
 document (the last one that parsed, while the user is typing).
 
-No pygls or lsprotocol import here: `flowc.lsp` converts to LSP types.
+What is before the cursor is read by `flowc.lsp.scan`.  No pygls or
+lsprotocol import here: `flowc.lsp.features` converts to LSP types.
 """
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import logging
 import re
 import attrs
 
-from . import schema
+from .. import schema
+from .scan import (
+    action_context, at_param_start, field_list, in_is_not_calendar, param_of, path_before,
+    responsible_chain, scan, stage_context, text_stages, use_chain)
 
 log = logging.getLogger("flowc.lsp")
 
@@ -32,139 +36,12 @@ class Item:
     sort: str = ""
 
 
-# ------------------------------------------------------------------ scanning the text before the cursor
-
-_TOKEN = re.compile(r'''
-  (?P<ws>\s+)
-| (?P<comment>\#[^\n]*)
-| (?P<string>"""(?:[^"\\]|\\.|"(?!""))*""")
-| (?P<openblock>"""(?:[^"\\]|\\.|"(?!""))*\\?\Z)
-| (?P<string1>"(?:[^"\\\n]|\\.)*")
-| (?P<open1>"(?:[^"\\\n]|\\.)*\\?\Z)
-| (?P<date>\d{4}-\d{2}-\d{2})
-| (?P<time>\d{1,2}:\d{2})
-| (?P<duration>\d+(?:_\d+)*[ \t]*(?:minutes|minute|mins|min|m|hours|hour|h|days|day|d|weeks|week|w)(?![\w]))
-| (?P<number>\d+(?:_\d+)*(?:\.\d+)?)
-| (?P<word>[^\W\d]\w*)
-| (?P<op>\.\.|!=|<=|>=|\S)
-''', re.X)
-
-#: Words that start a top-level item.
-_TOP_WORDS = {"timezone", "use", "calendar", "entity", "pipeline", "employee", "form", "template", "robot",
-              "trigger", "scenario"}
-
-_BLOCK_WORDS = {"calendar", "entity", "pipeline", "stage", "scenario", "record", "employee", "contact",
-                "company", "robot"}
-
-
-@attrs.define
-class Tok:
-    type: str
-    value: str
-    start: int
-    end: int
-
-
-@attrs.define
-class Block:
-    kind: str  # pipeline, stage, params, entity, scenario, record, employee, ...
-    name: str
-    open_index: int  # index of the "{" token
-    extra: str = ""  # pipeline: the entity; params: the robot's action kind
-
-
-@attrs.define
-class Context:
-    tokens: list[Tok]
-    blocks: list[Block]
-    in_comment: bool = False
-    string: Tok | None = None  # the unterminated string the cursor is in
-    top_start: int = 0  # where the top-level item the cursor is in starts
-
-    def values(self, n: int) -> list[str]:
-        return [t.value for t in self.tokens[-n:]]
-
-    def block(self, kind: str) -> Block | None:
-        for b in reversed(self.blocks):
-            if b.kind == kind:
-                return b
-        return None
-
-
-def scan(text: str) -> Context:
-    tokens: list[Tok] = []
-    blocks: list[Block] = []
-    ctx = Context(tokens, blocks)
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "ws":
-            continue
-        if kind == "comment":
-            if m.end() == len(text):
-                ctx.in_comment = True
-            continue
-        if kind in ("openblock", "open1"):
-            ctx.string = Tok("STRING", m.group(), m.start(), m.end())
-            break
-        typ = {"string": "STRING", "string1": "STRING", "date": "DATE", "time": "TIME",
-               "duration": "DURATION", "number": "NUMBER", "word": "WORD", "op": "OP"}[kind]
-        tok = Tok(typ, m.group(), m.start(), m.end())
-        tokens.append(tok)
-        if typ == "WORD" and not blocks and tok.value in _TOP_WORDS:
-            line_start = text.rfind("\n", 0, tok.start) + 1
-            if not text[line_start:tok.start].strip():
-                ctx.top_start = tok.start
-        if tok.value == "{" and typ == "OP":
-            blocks.append(_opener(tokens))
-        elif tok.value == "}" and typ == "OP" and blocks:
-            blocks.pop()
-    return ctx
-
-
-def _opener(tokens: list[Tok]) -> Block:
-    """What the "{" just added opens: the nearest block keyword before it."""
-    i = len(tokens) - 1
-    j = i - 1
-    while j >= 0:
-        t = tokens[j]
-        if t.type == "OP" and t.value in "{}":
-            break
-        if t.type == "WORD" and t.value in _BLOCK_WORDS:
-            # `stage` in `complete on stage change` or `expect ... in stage` is no block
-            if t.value == "stage" and j > 0 and tokens[j - 1].value in ("on", "in"):
-                j -= 1
-                continue
-            name = tokens[j + 1].value if j + 1 < i and tokens[j + 1].type == "WORD" else ""
-            if t.value == "robot":
-                return Block("params", name, i, _action_kind(tokens[j + 3:i]))
-            extra = ""
-            if t.value == "pipeline" and j + 3 < i and tokens[j + 2].value == "for":
-                extra = tokens[j + 3].value
-            if t.value == "record" and j + 3 < i and tokens[j + 2].value == ":":
-                extra = tokens[j + 3].value
-            return Block(t.value, name, i, extra)
-        j -= 1
-    return Block("block", "", i)
-
-
-_ACTION_BY_WORDS = sorted(((spec["words"].split(), kind) for kind, spec in schema.ACTIONS.items()),
-                          key=lambda x: -len(x[0]))
-
-
-def _action_kind(tokens: list[Tok]) -> str:
-    words = [t.value for t in tokens]
-    for w, kind in _ACTION_BY_WORDS:
-        if words[:len(w)] == w:
-            return kind
-    return ""
-
-
 # ------------------------------------------------------------------ keywords from the grammar
 
 def accepted_terminals(text: str) -> set[str] | None:
     """Terminals the grammar accepts after `text`, or None if `text` itself
     does not parse up to its end."""
-    from .parse import _lark
+    from ..parse import _lark
 
     try:
         ip = _lark().parse_interactive(text)
@@ -175,7 +52,7 @@ def accepted_terminals(text: str) -> set[str] | None:
 
 
 def keyword_items(accepted: set[str]) -> list[Item]:
-    from .parse import _lark
+    from ..parse import _lark
 
     lark = _lark()
     out = []
@@ -410,7 +287,7 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
     items: list[Item] = []
 
     # robot x: <action>
-    act_start = _action_context(tokens, prefix_start)
+    act_start = action_context(tokens, prefix_start)
     if act_start is not None:
         return action_items(snippets, act_start)
 
@@ -419,9 +296,9 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
     if innermost is not None and innermost.kind == "params":
         inside = tokens[innermost.open_index + 1:]
         if inside and inside[-1].value in ("responsible", "invite", "observers", ",") and \
-                _param_of(inside) in ("responsible", "invite", "observers"):
+                param_of(inside) in ("responsible", "invite", "observers"):
             return employee_items(index)
-        if not inside or _at_param_start(inside):
+        if not inside or at_param_start(inside):
             present = {_param_name(t.value) for t in inside if t.type == "WORD"}
             return param_items(innermost.extra, present, snippets)
         return []
@@ -430,13 +307,12 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
     qualified = None
     if len(vals) >= 2 and last == "." and tokens[-2].type == "WORD":
         head = vals[:-2]
-        if _stage_context(head):
+        if stage_context(head):
             qualified = vals[-2]
             return stage_items(index, None, [], qualified)
-    if _stage_context(vals):
+    if stage_context(vals):
         current = pipeline_block.name if pipeline_block is not None else None
-        text_stages = _text_stages(tokens, pipeline_block)
-        return stage_items(index, current, text_stages, None)
+        return stage_items(index, current, text_stages(tokens, pipeline_block), None)
 
     # The grammar is `start: _item*`: what it accepts inside an item does not
     # depend on the items before, so only the current one is fed (fast).
@@ -446,17 +322,17 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
     if accepted is None:
         accepted = accepted_terminals(before[:prefix_start])
     # Employees.
-    if last == "notify" or ends("change", "responsible", "to") or (last == "or" and _responsible_chain(vals)) \
+    if last == "notify" or ends("change", "responsible", "to") or (last == "or" and responsible_chain(vals)) \
             or (last == "supervisor" and ctx.blocks and ctx.blocks[-1].kind in ("employee", "contact", "company")):
         items += employee_items(index)
         if accepted:
             items += [i for i in keyword_items(accepted) if i.label in ("responsible", "supervisor")]
         return items
     # Calendars: `in office hours`.
-    if last == "in" and not _in_is_not_calendar(vals) and (accepted is None or "NAME" in accepted):
+    if last == "in" and not in_is_not_calendar(vals) and (accepted is None or "NAME" in accepted):
         return calendar_items(index)
     # Reusable robots and triggers placed in a stage.
-    if (last == "use" or (last == "," and _use_chain(vals))) and ctx.blocks and ctx.blocks[-1].kind == "stage":
+    if (last == "use" or (last == "," and use_chain(vals))) and ctx.blocks and ctx.blocks[-1].kind == "stage":
         if index is not None:
             items += [Item(n, "robot", "reusable robot", sort="0" + n) for n in index.robot_defs]
             items += [Item(n, "trigger", "reusable trigger", sort="0" + n) for n in index.trigger_defs]
@@ -471,13 +347,13 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
         rec_entity = _record_entity(names, vals[-2])
         return field_items(index, rec_entity, [])
     # Fields: in conditions, `set`, `field x, y changed`, `2 days before <date field>`.
-    path = _path_before(tokens)
+    path = path_before(tokens)
     if path is not None:
         starter, parts = path
         if parts:
             return field_items(index, entity, parts)
         if starter in _CONDITION_START or starter == "set" or starter in ("field", "fields") \
-                or (starter == "," and _field_list(vals)):
+                or (starter == "," and field_list(vals)):
             items += field_items(index, entity, [])
         elif starter in ("before", "after") and len(tokens) >= 2 and tokens[-2].type == "DURATION":
             items += field_items(index, entity, [], date_only=True)
@@ -506,136 +382,11 @@ def _in_string(raw: str, index, entity: str | None) -> list[Item]:
     return field_items(index, entity, parts)
 
 
-def _action_context(tokens: list[Tok], prefix_start: int) -> int | None:
-    """After `robot x:` (and maybe the first words of an action): the offset
-    where the action starts."""
-    for k in range(0, 3):
-        if len(tokens) < 3 + k:
-            return None
-        head = tokens[len(tokens) - 3 - k:len(tokens) - k]
-        if head[0].value == "robot" and head[1].type == "WORD" and head[2].value == ":":
-            typed = [t.value for t in tokens[len(tokens) - k:]]
-            if not all(t.type == "WORD" for t in tokens[len(tokens) - k:]):
-                return None
-            if k == 0:
-                return prefix_start
-            if any(spec["words"].split()[:k] == typed and len(spec["words"].split()) > k
-                   for spec in schema.ACTIONS.values()):
-                return tokens[len(tokens) - k].start
-            return None
-    return None
-
-
-def _stage_context(vals: list[str]) -> bool:
-    if not vals:
-        return False
-    n = len(vals)
-    if vals[-1] == "to" and n >= 2 and vals[-2] == "move":
-        return True  # robot: move to
-    if vals[-1] == "to" and n >= 3 and vals[-3] in ("move", "copy"):
-        return True  # scenario: move d1 to / robot: copy deal to
-    if vals[-1] == "in" and n >= 5 and vals[-5] == "record" and vals[-3] == ":":
-        return True  # record d1: deal in
-    if vals[-1] == "stage" and n >= 4 and vals[-2] == "in" and vals[-4] == "expect":
-        return True  # expect d1 in stage
-    return False
-
-
-def _in_is_not_calendar(vals: list[str]) -> bool:
-    n = len(vals)
-    if n >= 2 and vals[-2] == "deadline":
-        return True
-    if n >= 5 and vals[-5] == "record":
-        return True
-    if n >= 3 and vals[-3] == "expect":
-        return True
-    return False
-
-
-def _responsible_chain(vals: list[str]) -> bool:
-    """`change responsible to ana or bruno or`"""
-    i = len(vals) - 1
-    while i >= 1 and vals[i] == "or":
-        i -= 2
-    return i >= 2 and vals[i - 2:i + 1] == ["change", "responsible", "to"]
-
-
-def _use_chain(vals: list[str]) -> bool:
-    i = len(vals) - 1
-    while i >= 1 and vals[i] == ",":
-        i -= 2
-    return i >= 0 and vals[i] == "use"
-
-
-def _field_list(vals: list[str]) -> bool:
-    i = len(vals) - 1
-    while i >= 1 and vals[i] == ",":
-        i -= 2
-    return i >= 0 and vals[i] in ("field", "fields")
-
-
-def _path_before(tokens: list[Tok]) -> tuple[str, list[str]] | None:
-    """(the token before a field path being typed, the path's complete parts)."""
-    parts: list[str] = []
-    i = len(tokens) - 1
-    if i >= 0 and tokens[i].value == ".":
-        while i >= 1 and tokens[i].value == "." and tokens[i - 1].type == "WORD":
-            parts.insert(0, tokens[i - 1].value)
-            i -= 2
-    if i < 0:
-        return None
-    return tokens[i].value, parts
-
-
 def _param_name(word: str) -> str:
     for name, words in PARAM_KEYWORDS.items():
         if word == words.split()[0]:
             return name
     return word
-
-
-def _param_of(inside: list[Tok]) -> str:
-    """The parameter the last tokens of a block belong to."""
-    for t in reversed(inside):
-        if t.type == "WORD" and t.value in ("responsible", "invite", "observers"):
-            return t.value
-        if t.type != "WORD" and t.value != ",":
-            return ""
-    return ""
-
-
-_PARAM_ENDS_AFTER = {
-    # parameter word -> how many value tokens follow it
-    "title": 1, "description": 1, "text": 1, "subject": 1, "address": 1, "location": 1, "link": 1,
-    "provider": 1, "voice": 1, "line": 1, "volume": 1, "speed": 1, "priority": 1, "color": 1,
-    "contacts": 1, "network": 1, "responsible": 1, "from": 1,
-}
-
-
-def _at_param_start(inside: list[Tok]) -> bool:
-    """The cursor is where a new parameter may start (a rough check: after a
-    value token, or a flag)."""
-    last = inside[-1]
-    if last.type in ("STRING", "NUMBER", "TIME", "DATE", "DURATION"):
-        return True
-    if last.type == "WORD":
-        if len(inside) >= 2 and inside[-2].type == "WORD" and inside[-2].value in _PARAM_ENDS_AFTER:
-            return True
-        return last.value in ("hidden", "calendar", "change", "clicks", "auto", "today", "tomorrow",
-                              "first", "last")
-    return False
-
-
-def _text_stages(tokens: list[Tok], block: Block | None) -> list[str]:
-    if block is None:
-        return []
-    out = []
-    toks = tokens[block.open_index:]
-    for i in range(1, len(toks) - 1):
-        a, b = toks[i], toks[i + 1]
-        if a.value == "stage" and b.type == "WORD" and toks[i - 1].value not in ("on", "in"):
-            out.append(b.value)
-    return out
 
 
 def _record_entity(analysis, name: str) -> str | None:
