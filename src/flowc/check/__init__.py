@@ -17,7 +17,7 @@ checked), one module per concern:
 
 ==============  ============================================================
 `context`       `Run`, `Ctx`, `Edge`: what the checks share
-`words`         how messages name types, parameters, lists, expressions
+`messages`      how messages name types, parameters, lists, expressions
 `names`         duplicates, entities, people, fields, stage references
 `values`        time zones, holidays, e-mails, URLs, phones, SMS length
 `types`         expression types, conditions, comparisons, assignments

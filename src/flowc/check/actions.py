@@ -15,7 +15,7 @@ from .structure import check_copy, check_move
 from .timing import check_timing
 from .types import check_condition, check_field_write, check_template, type_of
 from .values import check_email, check_sms_text, check_url, is_mp3_url
-from .words import action_words, entity_desc, param_words, plain_list, type_words
+from .messages import action_words, entity_desc, param_words, plain_list, type_words
 
 
 #: Accepted values of parameters written as a name (`priority high`).

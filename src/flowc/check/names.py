@@ -12,7 +12,7 @@ from ..diagnostics import Note, did_you_mean, suggest
 from ..index import FieldInfo
 from ..source import Span
 from .context import Ctx, Run
-from .words import article, entity_desc, part_span, plain_list, quote_list, type_words
+from .messages import article, entity_desc, part_span, plain_list, quote_list, type_words
 
 
 #: Common names of field types people write, and the flowc type they mean.

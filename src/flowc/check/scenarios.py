@@ -17,7 +17,7 @@ from .names import (
 from .triggers import check_event
 from .types import RELATION_TYPES, check_assign, check_compare, check_field_write, type_of
 from .values import check_person
-from .words import plain_list, quote_list, type_words
+from .messages import plain_list, quote_list, type_words
 
 
 def check_scenario(run: Run, sc: ir.Scenario) -> None:

@@ -14,7 +14,7 @@ from ..source import Span
 from .context import Ctx, Run
 from .names import field_info
 from .values import check_holidays, check_timezone_name
-from .words import type_words
+from .messages import type_words
 
 
 CLAUSE_WORDS = {

@@ -13,7 +13,7 @@ from .context import Ctx, Run
 from .names import check_form_ref, check_template_ref, field_info
 from .types import check_condition
 from .values import check_url
-from .words import plain_list
+from .messages import plain_list
 
 
 def check_trigger(run: Run, trigger: ir.Trigger, ctx: Ctx) -> None:

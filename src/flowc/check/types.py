@@ -13,7 +13,7 @@ from ..source import Span
 from .context import Ctx, Run
 from .names import (
     bare_name_type, check_choice, choices_of, field_info, field_type, unknown_bare, unknown_person)
-from .words import show, type_words
+from .messages import show, type_words
 
 
 ORDERED = frozenset({"number", "money", "date", "datetime", "time", "duration"})

@@ -16,7 +16,7 @@ from ..diagnostics import Note, did_you_mean, suggest
 from ..source import Span
 from .context import Ctx, Run
 from .names import check_employee, field_info
-from .words import plain_list
+from .messages import plain_list
 
 
 #: Estimated width of a filled-in placeholder, for the SMS length (F212).
