@@ -21,6 +21,7 @@ from .commands import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE  # noqa: F401  (re-expo
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "report everything wrong, before it goes live"),
     "simulate": ("simulate", "show what every robot and trigger will do, and when"),
+    "replay": ("replay", "run the rules against real CRM data and report what they would have done"),
     "fmt": ("fmt", "lay files out canonically"),
     "lsp": ("lsp", "the language server, for editors"),
 }
