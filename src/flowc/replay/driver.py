@@ -129,7 +129,8 @@ def replay(o: Options, out: TextIO | None = None, err: TextIO | None = None) -> 
             raise
         orphans, n_orphans = store.orphans()
         log.extend(orphans)
-        log.dropped["R105"] = log.dropped.get("R105", 0) + max(0, n_orphans - len(orphans))
+        if n_orphans > len(orphans):
+            log.dropped["R105"] = log.dropped.get("R105", 0) + n_orphans - len(orphans)
     finally:
         store.close()
         if trace_file is not None:

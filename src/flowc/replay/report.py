@@ -140,8 +140,12 @@ def write_text(r: dict, out: TextIO, title: str) -> None:
 
     f = r["final_stage_differs"]
     w(f"\nFinal stage under the rules differs from the history's: {f['records']:,} of {rec['replayed']:,} records\n")
+    if f["changes"]:
+        width = max(len(x["history"]) for x in f["changes"])
+        rwidth = max(len(x["rules"]) for x in f["changes"])
+        w(f"  {'history':<{width}}    {'rules':<{rwidth}}  {'records':>7}\n")
     for x in f["changes"]:
-        w(f"  {x['history']} (history) → {x['rules']} (rules)  {x['records']:>7,}\n")
+        w(f"  {x['history']:<{width}} →  {x['rules']:<{rwidth}}  {x['records']:>7,}\n")
     if f["examples"]:
         w("  for example: " + ", ".join(x["record"] for x in f["examples"]) + "\n")
     if r["errors"]:
