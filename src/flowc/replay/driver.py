@@ -28,7 +28,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 class Options:
     files: tuple[str, ...]
     data: str
-    source: str = "neutral"  # or "bitrix24"
+    source: str = "neutral"
     fmt: str = "text"
     trace: str | None = None
     jobs: int = 1
@@ -81,15 +81,10 @@ def replay(o: Options, out: TextIO | None = None, err: TextIO | None = None) -> 
 
     log = ProblemLog()
     try:
-        if o.source == "bitrix24":
-            from .bitrix24 import open_export
-            store, rows, have_people, described = open_export(o.data, index, log)
-        else:
-            files = find_files(o.data)
-            store, rows = open_data_set(files, log)
-            have_people = "people" in files
-            described = ", ".join(os.path.basename(files[k]) for k in ("records", "history", "people")
-                                  if k in files)
+        files = find_files(o.data)
+        store, rows = open_data_set(files, log)
+        have_people = "people" in files
+        described = ", ".join(os.path.basename(files[k]) for k in ("records", "history", "people") if k in files)
     except DataSetError as e:
         err.write(f"flowc replay: {e}\n")
         return EXIT_USAGE
@@ -158,7 +153,5 @@ def _is_error(code: str) -> bool:
 
 
 def _records_path(o: Options, described: str) -> str:
-    if o.source == "bitrix24":
-        return ""
     from .formats import find_files
     return find_files(o.data)["records"]
