@@ -27,6 +27,12 @@ Public API
     earlier), localized by the rule above.  ``after 1 day`` keeps the local
     clock time across a DST change; ``after 24h`` is ``instant + 24h``.
 
+``add_months(instant, n, tz) -> datetime`` / ``add_months_to_date(date, n) -> date``
+    Calendar months: the same local clock time on the same day of the month
+    ``n`` months later (earlier if ``n < 0``), the day clamped to the last
+    day of the target month (31 January + 1 month is 28 or 29 February; 29
+    February + 12 months is 28 February), localized by the rule above.
+
 ``next_time_of_day(instant, time, tz) -> datetime``
     The next local ``time`` at or after ``instant``: today's ``time`` (local
     date of ``instant``) if it localizes to an instant ``>= instant``, else
@@ -101,6 +107,12 @@ Public API
         day is Monday 09:00 (an opening time is a working moment), but
         Saturday 10:00 - 1 day is *Thursday* 18:00: the start moves back to
         Friday 18:00, and Friday is the start's own day.
+    * ``working_date(local_date, n)``: the n-th date with working time after
+      (n > 0) or before (n < 0) a local date, which itself never counts;
+      ``nearest_working_date(local_date, step)``: the date itself when it has
+      working time, else the next (step 1) or previous (step -1) one;
+      ``opening(local_date)``: the start of its first working interval.
+      (Whole working days before or after a `date` field.)
     * ``has_working_time()``: False when no weekday has hours and no open day
       has any.  Every search is bounded (``MAX_SEARCH_DAYS``, 20 years of
       dates after the start, or before it): ``NoWorkingTime`` is raised past
@@ -121,6 +133,7 @@ The ``holidays`` package is imported lazily, on the first holiday lookup.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
@@ -130,8 +143,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import ir
 
 __all__ = [
-    "NoWorkingTime", "WorkCalendar", "add_days", "localize", "next_time_of_day", "to_local",
-    "MAX_SEARCH_DAYS",
+    "NoWorkingTime", "WorkCalendar", "add_days", "add_months", "add_months_to_date", "localize",
+    "next_time_of_day", "to_local", "MAX_SEARCH_DAYS",
 ]
 
 UTC = dt.timezone.utc
@@ -208,6 +221,27 @@ def add_days(instant: dt.datetime, n: int, tz: str | dt.tzinfo) -> dt.datetime:
     """The same local clock time `n` calendar days later (earlier if n < 0)."""
     zone = _zone(tz)
     return localize(_wall(_instant(instant), zone) + dt.timedelta(days=n), zone)
+
+
+def add_months_to_date(d: dt.date, n: int) -> dt.date:
+    """The same day of the month `n` months later (earlier if n < 0), clamped
+    to the last day of the target month: 31 January + 1 -> 28/29 February.
+    OverflowError outside years 1 to 9999."""
+    index = d.year * 12 + (d.month - 1) + n
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError(f"{d.isoformat()} {'+' if n >= 0 else '-'} {abs(n)} months is out of range")
+    day = min(d.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+def add_months(instant: dt.datetime, n: int, tz: str | dt.tzinfo) -> dt.datetime:
+    """Calendar months: the same local clock time on the same day of the month
+    `n` months later (earlier if n < 0), the day clamped to the target month's
+    last day, localized by the rule of `localize`."""
+    zone = _zone(tz)
+    wall = _wall(_instant(instant), zone)
+    return localize(dt.datetime.combine(add_months_to_date(wall.date(), n), wall.time()), zone)
 
 
 def next_time_of_day(instant: dt.datetime, time: dt.time, tz: str | dt.tzinfo) -> dt.datetime:
@@ -446,6 +480,38 @@ class WorkCalendar:
         for d, a, b in self._backward(t):
             return d, min(b, t)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- working days (for `date` fields, which have no time of day) -----------
+    def working_date(self, local_date: dt.date, n: int) -> dt.date:
+        """The n-th date with working time after `local_date` (n > 0) or
+        before it (n < 0); `local_date` itself never counts.  n == 0: the date
+        itself if it has working time, else the next one.  NoWorkingTime past
+        the search bound."""
+        self._check()
+        if n == 0:
+            if self.intervals(local_date):
+                return local_date
+            n = 1
+        step = 1 if n > 0 else -1
+        for k, day in enumerate(self._working_dates(local_date, step), 1):
+            if k == abs(n):
+                return day
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def nearest_working_date(self, local_date: dt.date, step: int) -> dt.date:
+        """`local_date` if it has working time, else the first date with working
+        time after it (step=1) or before it (step=-1)."""
+        self._check()
+        if self.intervals(local_date):
+            return local_date
+        return next(self._working_dates(local_date, step))
+
+    def opening(self, local_date: dt.date) -> dt.datetime:
+        """The start of the first working interval of a local date (it must have one)."""
+        got = self.intervals(local_date)
+        if not got:
+            raise NoWorkingTime(f"calendar {self.name}: {local_date.isoformat()} has no working time")
+        return got[0][0]
 
     # -- public queries --------------------------------------------------------
     def is_working(self, instant: dt.datetime) -> bool:
