@@ -47,3 +47,13 @@ def test_the_action_tables_name_only_actions_and_value_kinds_of_the_schema():
     assert set(ACTION_CHECKS) <= set(schema.ACTIONS)
     kinds = {k for spec in schema.ACTIONS.values() for k in spec["params"].values()}
     assert set(VALUE_KINDS) <= kinds
+
+
+def test_stage_graph_edges_name_their_robot_and_trigger():
+    project, _ = _project(LOOPS)
+    graph = stage_graph(project)
+    for e in graph.edges:
+        assert e.robot is not None and e.robot.name.value in e.text
+        assert (e.trigger is not None) == (e.kind == "event")
+    event = next(e for e in graph.edges if e.kind == "event" and e.robot.name.value == "doc")
+    assert event.trigger.event.kind == "document_created"

@@ -10,12 +10,12 @@ from typing import Any, Callable
 from .. import ir, limits, schema
 from ..diagnostics import Note, did_you_mean
 from .context import Ctx, Run
+from .messages import action_words, entity_desc, param_words, plain_list, type_words
 from .names import check_employee, check_recipient, check_template_ref
 from .structure import check_copy, check_move
 from .timing import check_timing
 from .types import check_condition, check_field_write, check_template, type_of
 from .values import check_email, check_sms_text, check_url, is_mp3_url
-from .messages import action_words, entity_desc, param_words, plain_list, type_words
 
 
 #: Accepted values of parameters written as a name (`priority high`).

@@ -46,6 +46,8 @@ class Edge:
     text: str
     span: Span
     kind: str  # "move", "copy" or "event"
+    robot: ir.Robot | None = attrs.field(default=None, eq=False, repr=False)  # the robot that moves or copies
+    trigger: ir.Trigger | None = attrs.field(default=None, eq=False, repr=False)  # "event": the trigger it fires
 
 
 class Run:

@@ -11,13 +11,13 @@ from .. import ir, limits, schema
 from ..diagnostics import Note, did_you_mean
 from ..source import Span
 from .context import Ctx, Run
+from .messages import plain_list, quote_list, type_words
 from .names import (
     check_choice, check_employee, check_entity_ref, choices_of, duplicates, field_info, field_type,
     resolve, unknown_person)
 from .triggers import check_event
 from .types import RELATION_TYPES, check_assign, check_compare, check_field_write, type_of
 from .values import check_person
-from .messages import plain_list, quote_list, type_words
 
 
 def check_scenario(run: Run, sc: ir.Scenario) -> None:

@@ -20,12 +20,13 @@ from typing import Any
 import attrs
 
 from .. import ir, schema
+from ..words import event_words, trigger_text
 from ..diagnostics import Note
 from ..source import Span
 from .context import Ctx, Edge, Run, StageKey
 from .cycles import simple_cycles
 from .names import check_entity_ref, resolve
-from .triggers import event_arg, event_text, event_words
+from .triggers import event_arg
 
 
 def check_move(run: Run, robot: ir.Robot, ctx: Ctx) -> None:
@@ -60,7 +61,7 @@ def check_move(run: Run, robot: ir.Robot, ctx: Ctx) -> None:
                  p.value.span, "the closed record is reopened", ctx.notes())
     run.edges.append(Edge(src, dst, f'robot "{robot.name.value}" on "{run.stage_label(src, False)}" moves '
                                      f'the record to "{run.stage_label(dst, src[0] != dst[0])}"',
-                          robot.used_at or robot.name.span, "move"))
+                          robot.used_at or robot.name.span, "move", robot))
 
 
 def check_copy(run: Run, robot: ir.Robot, ctx: Ctx) -> None:
@@ -96,7 +97,7 @@ def check_copy(run: Run, robot: ir.Robot, ctx: Ctx) -> None:
     run.edges.append(Edge(src, dst, f'robot "{robot.name.value}" on "{run.stage_label(src, False)}" copies '
                                      f'the record to "{run.stage_label(dst, src[0] != dst[0])}"'
                                      + (" (every copy is copied again)" if src == dst else ""),
-                          robot.used_at or robot.name.span, "copy"))
+                          robot.used_at or robot.name.span, "copy", robot))
 
 
 def _copy_entity_error(run: Run, tp: ir.Pipeline, entity: str, span: Span, ctx: Ctx) -> None:
@@ -120,7 +121,7 @@ def check_trigger_can_fire(run: Run, trigger: ir.Trigger, stage: ir.Stage, pipel
     else:
         why = "every stage before it is final: a closed record only moves with `allow back`"
         help_ = "add `allow back`, or put the trigger on a later stage"
-    run.warning("F401", f'trigger "{event_text(trigger)}" on "{stage.name.value}" can never fire', where,
+    run.warning("F401", f'trigger "{trigger_text(trigger)}" on "{stage.name.value}" can never fire', where,
                 why, [Note(help_), *ctx.notes()])
 
 
@@ -308,8 +309,8 @@ def event_edges(run: Run) -> list[Edge]:
                     out.append(Edge(
                         (pi, s.index), (pi, t_stage.index),
                         f'robot "{robot.name.value}" on "{s.name.value}" {cause}, which fires trigger '
-                        f'"{event_text(trig)}" on "{t_stage.name.value}"',
-                        robot.used_at or robot.name.span, "event"))
+                        f'"{trigger_text(trig)}" on "{t_stage.name.value}"',
+                        robot.used_at or robot.name.span, "event", robot, trig))
     return out
 
 

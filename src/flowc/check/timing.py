@@ -12,9 +12,9 @@ from .. import ir, schema
 from ..diagnostics import Note, did_you_mean
 from ..source import Span
 from .context import Ctx, Run
+from .messages import type_words
 from .names import field_info
 from .values import check_holidays, check_timezone_name
-from .messages import type_words
 
 
 CLAUSE_WORDS = {

@@ -1,19 +1,19 @@
-"""Triggers and events: the event's argument (a field, form, template, task
-status or link; F119), a trigger's condition, and how an event is named in
-messages.
+"""Triggers and events: the checks of an event's argument (a field, form,
+template, task status or link; F119) and of a trigger's condition, and
+`event_arg` (what an event is about, to compare triggers).  Events in words
+are `flowc.words`, shared with the other views of a flow.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .. import ir, schema
 from ..diagnostics import did_you_mean
 from .context import Ctx, Run
+from .messages import plain_list
 from .names import check_form_ref, check_template_ref, field_info
 from .types import check_condition
 from .values import check_url
-from .messages import plain_list
 
 
 def check_trigger(run: Run, trigger: ir.Trigger, ctx: Ctx) -> None:
@@ -41,28 +41,6 @@ def check_event(run: Run, ev: ir.Event | None, ctx: Ctx) -> None:
                       [*did_you_mean(ev.arg.value, schema.TASK_STATUSES), *ctx.notes()])
     elif k == "link_clicked" and isinstance(ev.arg, ir.Name):
         check_url(run, ev.arg.value, ev.arg.span, "the link")
-
-
-def event_text(trigger: ir.Trigger) -> str:
-    """How a trigger is called in messages: its name, or its event as written."""
-    if trigger.name is not None:
-        return trigger.name.value
-    return event_words(trigger.event)
-
-
-def event_words(ev: ir.Event) -> str:
-    """An event as it is written: `form submitted contact_us`."""
-    if ev.kind == "field_changed" and isinstance(ev.arg, tuple):
-        names = ", ".join(n.value for n in ev.arg if isinstance(n, ir.Name))
-        return f"field{'s' if len(ev.arg) > 1 else ''} {names} changed"
-    words = schema.EVENTS.get(ev.kind, (ev.kind,))[0]
-    words = re.sub(r"\s*\[.*?\]", "", words).replace('"<name>"', "").strip()
-    if isinstance(ev.arg, ir.Name):
-        arg = ev.arg.value
-        if ev.kind == "task_status":
-            return f"{words} to {arg}"
-        return f"{words} {arg}"
-    return words
 
 
 def event_arg(ev: ir.Event) -> Any:

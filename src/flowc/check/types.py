@@ -11,9 +11,9 @@ from .. import ir, schema
 from ..diagnostics import Note
 from ..source import Span
 from .context import Ctx, Run
+from .messages import show, type_words
 from .names import (
     bare_name_type, check_choice, choices_of, field_info, field_type, unknown_bare, unknown_person)
-from .messages import show, type_words
 
 
 ORDERED = frozenset({"number", "money", "date", "datetime", "time", "duration"})

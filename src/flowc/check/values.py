@@ -15,8 +15,8 @@ from .. import ir, limits, schema
 from ..diagnostics import Note, did_you_mean, suggest
 from ..source import Span
 from .context import Ctx, Run
-from .names import check_employee, field_info
 from .messages import plain_list
+from .names import check_employee, field_info
 
 
 #: Estimated width of a filled-in placeholder, for the SMS length (F212).
