@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flowc import interpret, limits
+from flowc import limits, workcal
 from flowc.check import check
 from flowc.cli import main
 from flowc.diagnostics import Diagnostics, Severity
@@ -349,7 +349,7 @@ def test_horizon_far_past_year_9999_through_the_api():
     sim = Simulation(project, index, project.scenarios[0])
     kinds = [ev.kind for ev in sim.run()]
     assert kinds[1] == "limit" and kinds[-1] == "scenario_end"
-    assert sim.horizon == interpret.workcal.localize(limits.latest_end(dt.datetime(2026, 3, 9, 9, 0)), "UTC")
+    assert sim.horizon == workcal.localize(limits.latest_end(dt.datetime(2026, 3, 9, 9, 0)), "UTC")
 
 
 # ------------------------------------------------------------------ values: durations, years, numbers, texts

@@ -313,7 +313,7 @@ scenario s { start 2026-03-02 09:00 record d1: deal in a { amount 1 responsible 
 
 
 def test_event_limit_stops_the_run(tmp_path, monkeypatch):
-    monkeypatch.setattr(interpret, "MAX_EVENTS", 50)
+    monkeypatch.setattr(interpret.engine, "MAX_EVENTS", 50)
     project, index, _ = _project(HEAD + '''
 pipeline p for deal {
   stage a { robot go: move to b after 1h }
@@ -330,7 +330,7 @@ scenario s { start 2026-03-02 09:00 record d1: deal in a { amount 1 responsible 
 
 
 def test_record_limit_stops_the_run(tmp_path, monkeypatch):
-    monkeypatch.setattr(interpret, "MAX_RECORDS", 5)
+    monkeypatch.setattr(interpret.stages, "MAX_RECORDS", 5)
     project, index, _ = _project(HEAD + '''
 pipeline p for deal {
   stage a { robot twin: copy deal to a }

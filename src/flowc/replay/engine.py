@@ -22,6 +22,7 @@ import attrs
 from .. import ir
 from ..index import Index
 from ..interpret import Simulation, TraceEvent
+from ..interpret.actions import client, recipient
 from ..source import Span
 from .records import ReplayRecord
 
@@ -150,11 +151,11 @@ class Engine:
         if rec is None:
             return Step(ev, a.kind)
         if a.kind in MESSAGE_CHANNELS:
-            person, _, _ = sim.client(rec)
+            person, _, _ = client(sim, rec)
             return Step(ev, a.kind, client=person.name.value if person else None)
         if a.kind in EMPLOYEE_WORK:
             to = a.get("to") if a.kind == "notify" else a.get("responsible")
-            who = sim.recipient(rec, to)[0] if to is not None else rec.responsible
+            who = recipient(sim, rec, to)[0] if to is not None else rec.responsible
             return Step(ev, a.kind, employee=who)
         return Step(ev, a.kind)
 

@@ -1,0 +1,89 @@
+"""Triggers: an event happens to a record (a scenario event, a robot's
+e-mail, a field change...) and its pipeline's triggers may move it.  Which
+triggers answer it, which are ignored and why, and which one wins (the
+furthest stage; the first written on a tie).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import ir
+from .expr import check_condition
+from .stages import move
+from .words import trigger_label
+from .world import Record, stage_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import Simulation
+
+
+def event_kinds(sim: "Simulation", kind: str, arg: str | None) -> tuple[str, ...]:
+    """The trigger events an event counts as.  A call-back form is a CRM form:
+    its submission fires `callback requested` and `form submitted` triggers
+    alike (the seeds: the form trigger offers every form, call-back ones too)."""
+    if kind == "callback":
+        return ("callback", "form_submitted")
+    if kind == "form_submitted" and arg is not None:
+        form = sim.index.forms.get(arg)
+        if form is not None and form.callback:
+            return ("form_submitted", "callback")
+    return (kind,)
+
+
+def fire(sim: "Simulation", rec: Record, kind: str, arg: str | None, cause: str,
+         fields: tuple[str, ...] = ()) -> None:
+    """An event happened to a record: its pipeline's triggers may move it."""
+    if rec.stopped or rec.pipeline is None:
+        return
+    matches = []
+    kinds = event_kinds(sim, kind, arg)
+    for stage in rec.pipeline.stages:
+        for trig in stage.triggers:
+            if trig.event.kind not in kinds:
+                continue
+            targ = trig.event.arg
+            if kind == "field_changed":
+                wanted = tuple(n.value for n in targ or ())
+                if wanted and not any(f in wanted for f in fields):
+                    continue
+            elif targ is not None:
+                if arg is None or str(targ.value if isinstance(targ, ir.Name) else targ) != arg:
+                    continue
+            matches.append((stage, trig))
+    if not matches:
+        return
+    candidates = []
+    here = rec.stage
+    here_label = stage_label(rec.pipeline, here)
+    for stage, trig in matches:
+        common = dict(trigger=trigger_label(trig), stage=stage.name.value,
+                      pipeline=rec.pipeline.name.value, cause=cause)
+        if trig.condition is not None:
+            holds, why = check_condition(sim, trig.condition, rec)
+            if not holds:
+                sim.emit("trigger_ignored", rec, reason=why, **common)
+                continue
+        if stage is here:
+            sim.emit("trigger_ignored", rec, reason=f"{rec.name} is already in {here_label}", **common)
+        elif here.final and not trig.allow_back:
+            sim.emit("trigger_ignored", rec, reason=f"{rec.name} is closed (in {here_label}) "
+                                                    "and the trigger does not allow back", **common)
+        elif stage.index < here.index and not trig.allow_back:
+            sim.emit("trigger_ignored", rec, reason=f"{rec.name} is already further (in {here_label}); "
+                                                    "it would move back and the trigger does not allow back",
+                     **common)
+        else:
+            candidates.append((stage, trig))
+    if not candidates:
+        return
+    best_stage, best = max(candidates, key=lambda c: c[0].index)  # max keeps the first on ties
+    for stage, trig in candidates:
+        if trig is best:
+            continue
+        why = (f"another trigger moves {rec.name} further (to {stage_label(rec.pipeline, best_stage)})"
+               if stage is not best_stage else
+               f"another trigger of the same stage ({trigger_label(best)}) already moves {rec.name}")
+        sim.emit("trigger_ignored", rec, reason=why, trigger=trigger_label(trig), stage=stage.name.value,
+                 pipeline=rec.pipeline.name.value, cause=cause)
+    how = f"trigger {trigger_label(best)}" + ("" if cause == "scenario" else f" (event from {cause})")
+    move(sim, rec, rec.pipeline, best_stage, cause=how, trigger=trigger_label(best))
