@@ -16,7 +16,9 @@ from . import EXIT_OK, EXIT_PROBLEMS, color_option
 @color_option
 @click.option("--max-diagnostics", type=click.IntRange(1), default=200, show_default=True,
               help="Show at most this many diagnostics.")
-def check(paths, strict, fmt, color, max_diagnostics):
+@click.option("--mapping", "mappings", multiple=True, type=click.Path(dir_okay=False),
+              help="Also check a Bitrix24 mapping (bitrix24.toml of `flowc replay`) against the files' project.")
+def check(paths, strict, fmt, color, max_diagnostics, mappings):
     """Check .flow files (folders: every *.flow inside) and report every problem."""
     from ..diagnostics import Diagnostics
     from ..files import collect_files, load_projects
@@ -24,7 +26,10 @@ def check(paths, strict, fmt, color, max_diagnostics):
 
     files = collect_files(paths)
     diags = Diagnostics(max_diagnostics)
-    _, sources = load_projects(files, diags)
+    loaded, sources = load_projects(files, diags)
+    if mappings:
+        from ..replay.checking import check_mappings
+        check_mappings(mappings, [project for _, project, _ in loaded], diags)
     if strict:
         diags = make_strict(diags)
     print_diagnostics(diags, sources, fmt, use_color(color, sys.stdout), files, max_diagnostics)

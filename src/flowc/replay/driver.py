@@ -28,7 +28,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 class Options:
     files: tuple[str, ...]
     data: str
-    source: str = "neutral"
+    source: str = "neutral"  # or "bitrix24"
+    mapping: str | None = None  # the Bitrix24 mapping, when not the export's bitrix24.toml
     fmt: str = "text"
     trace: str | None = None
     jobs: int = 1
@@ -81,10 +82,24 @@ def replay(o: Options, out: TextIO | None = None, err: TextIO | None = None) -> 
 
     log = ProblemLog()
     try:
-        files = find_files(o.data)
-        store, rows = open_data_set(files, log)
-        have_people = "people" in files
-        described = ", ".join(os.path.basename(files[k]) for k in ("records", "history", "people") if k in files)
+        if o.source == "bitrix24":
+            from ..diagnostics import Diagnostics
+            from ..report import print_diagnostics
+            from .bitrix24 import open_export
+            diags = Diagnostics()
+            opened = open_export(o.data, index, log, diags, o.mapping)
+            if len(diags):
+                print_diagnostics(diags, {}, "text", False, [o.mapping or o.data], diags.limit, out=err)
+            if opened is None or diags.has_errors:
+                err.write("flowc replay: the mapping has errors; nothing was replayed\n")
+                return EXIT_PROBLEMS
+            store, rows, have_people, described, _ = opened
+        else:
+            files = find_files(o.data)
+            store, rows = open_data_set(files, log)
+            have_people = "people" in files
+            described = ", ".join(os.path.basename(files[k]) for k in ("records", "history", "people")
+                                  if k in files)
     except DataSetError as e:
         err.write(f"flowc replay: {e}\n")
         return EXIT_USAGE
@@ -131,7 +146,7 @@ def replay(o: Options, out: TextIO | None = None, err: TextIO | None = None) -> 
         if trace_file is not None:
             trace_file.close()
 
-    skipped_rows = log.errors.get(_records_path(o, described), 0)
+    skipped_rows = log.skipped_records
     total.records += skipped_rows
     total.skipped += skipped_rows
     total.add_problems(log.kept)
@@ -151,7 +166,3 @@ def _is_error(code: str) -> bool:
     from .problems import CODES
     return CODES[code][0] == "error"
 
-
-def _records_path(o: Options, described: str) -> str:
-    from .formats import find_files
-    return find_files(o.data)["records"]

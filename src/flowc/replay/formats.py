@@ -70,10 +70,19 @@ def _lines(path: str) -> Iterator[tuple[int, bytes]]:
 
 def read_rows(path: str, kind: str, problems: list[Problem]) -> Iterator[Row]:
     """The rows of one file, streamed; unreadable lines become problems."""
-    if path.endswith(".csv"):
-        yield from _csv_rows(path, kind, problems)
-    else:
-        yield from _jsonl_rows(path, problems)
+    sink = _RecordSink(problems) if kind == "records" and hasattr(problems, "skip_record") else problems
+    yield from (_csv_rows(path, kind, sink) if path.endswith(".csv") else _jsonl_rows(path, sink))
+
+
+class _RecordSink:
+    """Problems of a records file: each one is a record row skipped."""
+
+    def __init__(self, log) -> None:
+        self.log = log
+
+    def append(self, p: Problem) -> None:
+        self.log.append(p)
+        self.log.skip_record()
 
 
 def _jsonl_rows(path: str, problems: list[Problem]) -> Iterator[Row]:

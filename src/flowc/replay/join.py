@@ -165,8 +165,10 @@ def partitions(records: Iterable[Row], store: Store, problems: list[Problem],
         rid = row.data.get("id")
         if rid is None or isinstance(rid, (bool, dict, list)) or str(rid).strip() == "":
             problems.append(Problem(row.path, row.line, "R102", "id", "a record needs an id; it is skipped"))
+            problems.skip_record()
             continue
         if not store.new_id(row, str(rid), problems):
+            problems.skip_record()
             continue
         chunk.append(row)
         if len(chunk) >= size:

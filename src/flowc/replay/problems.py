@@ -32,6 +32,7 @@ class Problem:
     """One problem with the data.  Ordered by place, so merged lists sort stably."""
     path: str
     line: int
+    item: int = attrs.field(default=0, kw_only=True)  # a Bitrix24 answer's item (from 1); 0: none
     code: str
     field: str | None
     message: str
@@ -72,6 +73,7 @@ class ProblemLog:
         self.kept: list[Problem] = []
         self.dropped: dict[str, int] = {}
         self.errors: dict[str, int] = {}  # path -> rows skipped
+        self.skipped_records = 0  # record rows that never reached a partition
 
     def append(self, p: Problem) -> None:
         if p.severity == "error":
@@ -80,6 +82,9 @@ class ProblemLog:
             self.kept.append(p)
         else:
             self.dropped[p.code] = self.dropped.get(p.code, 0) + 1
+
+    def skip_record(self) -> None:
+        self.skipped_records += 1
 
     def extend(self, items) -> None:
         for p in items:

@@ -197,13 +197,25 @@ class Reader:
 
     # -- a record ----------------------------------------------------------------
     def record(self, b: Bundle, problems: list[Problem], have_people: bool = True) -> ReplayRecord | None:
+        where = b.record.data.get("_where")
+        if where is not None:  # a Bitrix24 item: its place in the answer goes in front of the field
+            mine: list[Problem] = []
+            rec = self._record(b, mine, have_people)
+            item = int(where.rsplit("[", 1)[1].rstrip("]")) + 1
+            problems.extend(attrs.evolve(p, field=f"{where}.{p.field}" if p.field else where, item=item)
+                            if p.path == b.record.path and p.line == b.record.line else p for p in mine)
+            return rec
+        return self._record(b, problems, have_people)
+
+    def _record(self, b: Bundle, problems: list[Problem], have_people: bool = True) -> ReplayRecord | None:
         row = b.record
         d = row.data
         rid = str(d.get("id"))
         try:
-            for key in ("stage", "created"):
-                if d.get(key) in (None, ""):
-                    raise DataError("R102", key, f"a record needs its {key}")
+            if d.get("created") in (None, ""):
+                raise DataError("R102", "created", "a record needs its created")
+            if d.get("stage") in (None, ""):
+                d = dict(d, stage=self._creation_stage(b))
             entity = d.get("entity")
             if entity is not None:
                 entity = _text(entity, "entity")
@@ -269,6 +281,8 @@ class Reader:
                 problems.append(Problem(h.path, h.line, "R103", "history", "a history item must be an object; "
                                         "it is skipped", rid))
                 continue
+            if h.data.get("created") is True:  # the stage it was created in: used above, not a move
+                continue
             try:
                 item = self.happening(h, entity, pipeline)
             except DataError as e:
@@ -294,6 +308,19 @@ class Reader:
                                         "stage is used", rid))
         return ReplayRecord(rid, row.path, row.line, entity, pipeline, stage, created, title, responsible,
                             contact_ids, company, fields, tuple(people.values()), tuple(history), final)
+
+    @staticmethod
+    def _creation_stage(b: Bundle) -> Any:
+        """A record without `stage`: the stage of its history's `created` item,
+        else its `final_stage` (a record that never moved)."""
+        inline = b.record.data.get("history")
+        items = (inline if isinstance(inline, list) else []) + [h.data for h in b.history]
+        for h in items:
+            if isinstance(h, dict) and h.get("created") is True and h.get("stage") not in (None, ""):
+                return h["stage"]
+        if b.record.data.get("final_stage") in (None, ""):
+            raise DataError("R102", "stage", "a record needs its stage (or its final_stage)")
+        return b.record.data["final_stage"]
 
     def _fields(self, raw: Any, entity: str, row: Row, problems: list[Problem], rid: str):
         if not isinstance(raw, dict):
