@@ -2,9 +2,9 @@
 (No timing is asserted here: speed lives in `python -m flowc.bench`.)"""
 from __future__ import annotations
 
-from flowc.bench import _check_text, generate
+from flowc.bench import check_text, generate
 
 
 def test_generated_projects_check_clean():
     for n in (1, 5, 21, 45):
-        assert _check_text(generate(n)) == 0
+        assert check_text(generate(n)) == 0

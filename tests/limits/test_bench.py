@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from flowc import bench
+from flowc.bench import measure
 from flowc.check import check
 from flowc.diagnostics import Diagnostics
 from flowc.index import Index
@@ -47,8 +48,28 @@ def test_generate_condition_checks_clean(kind):
 ])
 def test_growth_verdict(monkeypatch, times, ok):
     it = iter(times)
-    monkeypatch.setattr(bench, "_best", lambda fn, repeat: next(it))
-    lines, good = bench._ratios("growth", "records", [10, 20, 40, 80], ["a", "b", "c", "d"], len, 1)
-    assert good is ok
-    assert len(lines) == 4 and all("per-record ratio" in line for line in lines)
-    assert ("<< not linear" in lines[-1]) is (not ok)
+    monkeypatch.setattr(measure, "best", lambda fn, repeat: next(it))
+    rows = measure.growth("growth", "records", [10, 20, 40, 80], ["a", "b", "c", "d"], len, 1)
+    assert len(rows) == 4 and all("time per record" in row.what for row in rows)
+    assert all(row.ok for row in rows) is ok
+    assert ("FAIL" in rows[-1].line()) is (not ok) and ("pass" in rows[-1].line()) is ok
+
+
+@pytest.mark.parametrize("ratio, target, at_least, ok", [
+    (1.2, 1.3, False, True), (1.4, 1.3, False, False), (0.6, 0.5, True, True), (0.4, 0.5, True, False),
+])
+def test_row_verdict(ratio, target, at_least, ok):
+    row = measure.Row("P0", "something", ratio, target, at_least=at_least)
+    assert row.ok is ok
+    assert row.line().endswith("pass" if ok else "FAIL")
+    assert measure.Row("P0", "a figure", ratio).ok is None
+
+
+def test_paired_runs_both_alternately_and_takes_medians():
+    calls = []
+    s = iter([5.0, 1.0, 3.0, 9.0])
+    b = iter([2.0, 2.0, 4.0, 6.0])
+    subject = lambda: calls.append("s") or next(s)  # noqa: E731
+    baseline = lambda: calls.append("b") or next(b)  # noqa: E731
+    assert measure.paired(subject, baseline, repeat=3, warmup=1) == (3.0, 4.0)
+    assert calls == ["b", "s", "b", "s", "s", "b", "b", "s"]

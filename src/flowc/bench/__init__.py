@@ -1,0 +1,23 @@
+"""Benchmarks: `python -m flowc.bench [--quick] [--only GROUP ...]`.
+
+Machines are shared and noisy, so nothing here asserts an absolute time:
+every figure is a ratio against a baseline measured in the same run (the
+method is in `measure`, and docs/performance.md says it with the latest
+figures).  One module per group of rows, each with `rows(quick) -> list`
+of `measure.Row` (a ratio, its target, pass/fail) or plain lines:
+
+==============  ============================================================
+`startup`       `flowc check` on a small file, whole process; what it imports
+`checking`      checking generated projects: time per stage and per operand
+`simulation`    simulation: events/s, memory of long traces, time per record
+==============  ============================================================
+
+`inputs` generates the projects (they check clean; tests keep them so).
+The groups run in the order of `GROUPS` (in `__main__`); the exit status is
+1 when a row fails its target.
+"""
+from __future__ import annotations
+
+from .inputs import check_text, generate, generate_condition, generate_scenario, simulate_text
+
+__all__ = ["check_text", "generate", "generate_condition", "generate_scenario", "simulate_text"]
