@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replay": ("replay", "run the rules against real CRM data and report what they would have done"),
     "fmt": ("fmt", "lay files out canonically"),
     "lsp": ("lsp", "the language server, for editors"),
+    "graph": ("graph", "draw the board: stages, robots, triggers, moves, loops"),
 }
 
 class _Group(click.Group):

@@ -49,3 +49,25 @@ def load_projects(files: list[str], diags):
         check(project, diags)
         results.append((f, project, modules))
     return results, sources
+
+
+def load_clean(files: list[str], command: str, err=None):
+    """`load_projects` for the commands that show a project (graph, doc...):
+    errors and warnings go to standard error; with errors, a line saying that
+    nothing was made and None.  Returns (loaded, sources) otherwise."""
+    import sys
+
+    from .diagnostics import Diagnostics, Severity
+    from .report import print_diagnostics
+
+    err = err or sys.stderr
+    diags = Diagnostics()
+    loaded, sources = load_projects(files, diags)
+    shown = Diagnostics(diags.limit)
+    shown.extend(d for d in diags if d.severity <= Severity.WARNING)  # notes are for `flowc check`
+    if len(shown):
+        print_diagnostics(shown, sources, "text", False, files, diags.limit, out=err)
+    if diags.has_errors:
+        err.write(f"flowc {command}: the files have errors; nothing was made\n")
+        return None
+    return loaded, sources

@@ -112,12 +112,12 @@ def timing_words(robot: ir.Robot, place: Any, index: Any) -> str:
 
 def timing_short(tm: ir.Timing) -> str:
     """The timing in a few words, as on a board: `immediately`,
-    `15 working min`, `1 day before due_date at 09:00`, `after previous`,
+    `after 15 working min`, `1 day before due_date at 09:00`, `after previous`,
     `after previous + 1 working day`, `at 09:00 in office hours`."""
     working = tm.calendar is not None
     parts: list[str] = []
     if tm.delay is not None:
-        parts.append(("+ " if tm.after_previous else "") + amount_short(tm.delay, working))
+        parts.append(("+ " if tm.after_previous else "after ") + amount_short(tm.delay, working))
     if tm.relative is not None:
         rel = tm.relative
         parts.append(f"{amount_short(rel.duration, working)} {rel.direction} {rel.field.text}")
@@ -161,7 +161,8 @@ _ACTION_TARGETS = {
 
 def event_words(ev: ir.Event) -> str:
     """An event as it is written: `form submitted contact_us`,
-    `field amount changed`, `task status changed to completed`."""
+    `field amount changed`, `task status changed to completed`,
+    `call missed "+351 210 000 000"`."""
     if ev.kind == "field_changed" and isinstance(ev.arg, tuple):
         names = ", ".join(n.value for n in ev.arg if isinstance(n, ir.Name))
         return f"field{'s' if len(ev.arg) > 1 else ''} {names} changed"
@@ -171,6 +172,8 @@ def event_words(ev: ir.Event) -> str:
         arg = ev.arg.value
         if ev.kind == "task_status":
             return f"{words} to {arg}"
+        if '"<' in schema.EVENTS.get(ev.kind, ("",))[0]:
+            return f'{words} "{arg}"'  # written as a string: a line, a channel, a URL, an app
         return f"{words} {arg}"
     return words
 
