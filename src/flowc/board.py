@@ -20,7 +20,7 @@ import attrs
 
 from . import ir
 from .index import Index
-from .words import action_short, event_words, timing_short
+from .words import action_short, event_words, timing_short, trigger_text
 
 frozen = attrs.frozen(slots=True, weakref_slot=False)
 
@@ -173,7 +173,7 @@ class _Builder:
             robots = tuple(RobotItem(r.name.value, action_short(r.action), timing_short(r.timing),
                                      self.text(r.condition.span) if r.condition is not None else None, r)
                            for r in s.robots)
-            triggers = tuple(TriggerItem(f"{sid}t{k}", event_words(t.event), t.name.value if t.name else None,
+            triggers = tuple(TriggerItem(f"{sid}t{k}", event_words(t.event, quote=True), t.name.value if t.name else None,
                                          t.allow_back,
                                          self.text(t.condition.span) if t.condition is not None else None, t)
                              for k, t in enumerate(s.triggers) if t.event is not None)
@@ -226,29 +226,18 @@ class StageEdge:
     trigger: str | None
 
 
-_EVENT_TEXT = re.compile(r'robot "(?P<robot>[^"]*)" on "[^"]*" (?P<cause>.*), which fires trigger "(?P<trigger>[^"]*)"')
-_ROBOT_TEXT = re.compile(r'robot "(?P<robot>[^"]*)"')
+def _stage_graph(project: ir.Project, index: Index) -> tuple[list[StageEdge], list[tuple[tuple[int, int], ...]]]:
+    """The stage graph and its loops, as the checker finds them for F403."""
+    from .check import stage_graph
+    from .check.structure import robot_effect
 
-
-def _stage_graph(project: ir.Project, index: Index) -> tuple[list[StageEdge], list[list[tuple[int, int]]]]:
-    """The stage graph and its loops, as the checker computes them for F403.
-
-    An adapter over the checker's internals, until the checker offers them
-    through a public function (see the notes: checks)."""
-    from .check import Checker, _simple_cycles
-    from .diagnostics import Diagnostics
-
-    checker = Checker(project, index, Diagnostics())
-    checker.run()
+    graph = stage_graph(project, index=index)
     edges = []
-    succ: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for e in checker.edges:
-        if e.dst not in succ.setdefault(e.src, []):
-            succ[e.src].append(e.dst)
-        m = _EVENT_TEXT.match(e.text) if e.kind == "event" else None
-        if m is not None:
-            edges.append(StageEdge(e.src, e.dst, e.kind, m["robot"], m["cause"], m["trigger"]))
+    for e in graph.edges:
+        robot = e.robot.name.value if e.robot is not None else "?"
+        if e.kind == "event" and e.trigger is not None:
+            cause = robot_effect(e.robot, e.trigger.event) or "fires a trigger"
+            edges.append(StageEdge(e.src, e.dst, e.kind, robot, cause, trigger_text(e.trigger)))
         else:
-            robot = _ROBOT_TEXT.match(e.text)
-            edges.append(StageEdge(e.src, e.dst, e.kind, robot["robot"] if robot else "?", e.kind, None))
-    return edges, _simple_cycles(succ, limit=50)
+            edges.append(StageEdge(e.src, e.dst, e.kind, robot, e.kind, None))
+    return edges, list(graph.cycles)

@@ -159,10 +159,12 @@ _ACTION_TARGETS = {
 }
 
 
-def event_words(ev: ir.Event) -> str:
+def event_words(ev: ir.Event, quote: bool = False) -> str:
     """An event as it is written: `form submitted contact_us`,
-    `field amount changed`, `task status changed to completed`,
-    `call missed "+351 210 000 000"`."""
+    `field amount changed`, `task status changed to completed`; with
+    `quote`, arguments written as strings keep their quotes
+    (`call missed "+351 210 000 000"`; inside a quoted message, they are
+    better without)."""
     if ev.kind == "field_changed" and isinstance(ev.arg, tuple):
         names = ", ".join(n.value for n in ev.arg if isinstance(n, ir.Name))
         return f"field{'s' if len(ev.arg) > 1 else ''} {names} changed"
@@ -172,7 +174,7 @@ def event_words(ev: ir.Event) -> str:
         arg = ev.arg.value
         if ev.kind == "task_status":
             return f"{words} to {arg}"
-        if '"<' in schema.EVENTS.get(ev.kind, ("",))[0]:
+        if quote and '"<' in schema.EVENTS.get(ev.kind, ("",))[0]:
             return f'{words} "{arg}"'  # written as a string: a line, a channel, a URL, an app
         return f"{words} {arg}"
     return words
