@@ -37,6 +37,8 @@ _UNITS = {
 }
 _PLACEHOLDER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*\Z")
 _MAX_AMOUNT = limits.MAX_DURATION_UNITS  # larger numbers in durations are certainly mistakes
+#: The clauses of an expectation (node kind -> as written), each at most once.
+_X_CLAUSES = {"x_at": "at", "because": "because"}
 
 
 # ------------------------------------------------------------------ loading files
@@ -777,18 +779,12 @@ class _Lowerer:
                 when = self.datetime(item)
                 h = next((n for n in item.nodes() if n.kind.startswith("h_")), None)
                 if h is None:
-                    # A bare `at` gives the time of the expectation just before it.
-                    prev = expectations[-1] if expectations else None
-                    if prev is not None and prev.at is None and prev.at_span is None \
-                            and prev.kind in ("robot", "stage", "field") and prev.span.end <= item.span.start \
-                            and self._adjacent(prev.span, item.span):
-                        expectations[-1] = attrs.evolve(prev, at=when, at_span=item.span,
-                                                        span=prev.span.to(item.span))
-                    else:
-                        self.diags.error("F501", "nothing happens at this time", item.span,
-                                         "expected an event after the time",
-                                         [Note("write what happens: `at 2026-03-09 11:00 invoice paid for d1`, "
-                                               "or put the time right after an expectation")])
+                    # After an expectation the parser takes a bare `at` as its
+                    # time (x_at): here nothing comes before it to be about.
+                    self.diags.error("F501", "nothing happens at this time", item.span,
+                                     "expected an event after the time",
+                                     [Note("write what happens: `at 2026-03-09 11:00 invoice paid for d1`, "
+                                           "or put the time right after an expectation")])
                     continue
                 if when is not None:
                     happenings.append(self.happening(when, h))
@@ -797,11 +793,6 @@ class _Lowerer:
         return ir.Scenario(self.name(node.tok("NAME")), self.string(node.tok("STRING")), start, start_span,
                            until, run_for, tuple(people), tuple(channels), tuple(records),
                            tuple(happenings), tuple(expectations), node.span, until_span)
-
-    def _adjacent(self, a: Span, b: Span) -> bool:
-        """Nothing but white space and comments between two spans."""
-        gap = self.source.text[a.end:b.start]
-        return all(not line.strip() or line.strip().startswith("#") for line in gap.split("\n"))
 
     def record(self, node: Node) -> ir.RecordDecl:
         names = node.toks("NAME")
@@ -837,16 +828,36 @@ class _Lowerer:
     def expectation(self, node: Node) -> ir.Expectation:
         k = node.kind
         names = node.toks("NAME")
+        clauses = self._expectation_clauses(node)
+        at_node = clauses.get("x_at")
+        at = dict(at=self.datetime(at_node), at_span=at_node.span) if at_node is not None else {}
         if k == "x_stage":
             return ir.Expectation("stage", self.name(names[0]), node.span,
-                                  stage=self.stage_ref(node.node("stage_ref")))
+                                  stage=self.stage_ref(node.node("stage_ref")), **at)
         if k == "x_robot":
-            because = node.node("because")
+            because = clauses.get("because")
             return ir.Expectation("robot", self.name(names[1]), node.span, robot=self.name(names[0]),
                                   status=self.name(names[2]),
-                                  because=self.string(because.tok("STRING")) if because else None)
+                                  because=self.string(because.tok("STRING")) if because else None, **at)
         fp = node.node("field_path")
         op = node.node("cmp_op")
-        value = [n for n in node.nodes() if n is not fp and n is not op][0]
+        value = next(n for n in node.nodes() if n is not fp and n is not op and n.kind not in _X_CLAUSES)
         return ir.Expectation("field", self.name(names[0]), node.span, field=self.field_ref(fp),
-                              op=op.keywords()[0], value=self.expr(value))
+                              op=op.keywords()[0], value=self.expr(value), **at)
+
+    def _expectation_clauses(self, node: Node) -> dict[str, Node]:
+        """The clauses of an expectation (`at ...`, `because ...`) by kind; a
+        clause given twice is an error (F513), the first one counts."""
+        found: dict[str, Node] = {}
+        for c in node.nodes():
+            if c.kind not in _X_CLAUSES:
+                continue
+            if c.kind in found:
+                what = _X_CLAUSES[c.kind]
+                self.diags.error("F513", f"`{what}` is given twice", c.span,
+                                 f"this expectation already has `{what}`",
+                                 [Note("first given here", found[c.kind].span, "note"),
+                                  Note(f"keep one `{what}`")])
+                continue
+            found[c.kind] = c
+        return found

@@ -45,6 +45,7 @@ _TOKEN_WORDS = {
     "TIME": "a time (HH:MM)",
     "WEEKDAY": "a weekday (mon, tue, wed, thu, fri, sat, sun)",
     "$END": "the end of the file",
+    "EXPECT_AT": '"at"',
 }
 
 
@@ -232,6 +233,16 @@ class _Recovery:
     def __call__(self, e) -> bool:
         from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
+        if isinstance(e, UnexpectedToken) and e.token.type == "EXPECT_AT":
+            # Not an error yet: the lexer took `at <date>` for an expectation's
+            # time where LALR merged the lookaheads of an expectation's end
+            # with those of other items; it is the keyword (see `EXPECT_AT`).
+            try:
+                e.interactive_parser.feed_token(_as_keyword_at(e.token))
+            except UnexpectedToken as e2:  # a real error, with the keyword
+                e2.interactive_parser = e.interactive_parser
+                return self(e2)
+            return True
         self.last = e
         if self.shifted_at_error is None or _BUILDER.shifted > self.shifted_at_error:
             if isinstance(e, UnexpectedCharacters):
@@ -265,6 +276,17 @@ class _Recovery:
                         pass
                     return True
         return True  # skip the token
+
+
+def _as_keyword_at(tok):
+    """An EXPECT_AT token as the keyword `at` it is where no expectation ends.
+
+    Sound because in every parser state the action on EXPECT_AT is the one
+    on AT or none (tests/parse/test_parse.py checks the parse table): the
+    reductions already made for the EXPECT_AT token are the ones AT makes."""
+    from lark import Token
+
+    return Token.new_borrow_pos("AT", str(tok), tok)
 
 
 def _salvage(e) -> tuple[Node, ...]:

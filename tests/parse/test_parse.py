@@ -221,3 +221,137 @@ def test_same_tree_with_and_without_the_grammar_cache(tmp_path):
     assert (tmp_path / "cache" / "flowc" / "flow.lark.cache").is_file()
     assert "Token(" not in fresh.stdout
     assert fresh.stdout == cached.stdout
+
+
+# ------------------------------------------------------------------ an expectation's `at`
+
+def _first_terminals(symbol: str) -> set[str]:
+    """The terminals a rule of the grammar can start with (FIRST set)."""
+    rules = _lark().rules
+    seen: set[str] = set()
+    out: set[str] = set()
+    todo = [symbol]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for rule in rules:
+            if rule.origin.name == name and rule.expansion:
+                first = rule.expansion[0]
+                (out.add if first.is_term else todo.append)(first.name)
+    return out
+
+
+def test_expect_at_lookahead_lists_the_words_that_start_a_happening():
+    """EXPECT_AT is not taken when a happening follows the date and time:
+    its list of words is FIRST(happening)."""
+    lark = _lark()
+    words = {lark.get_terminal(t).pattern.value for t in _first_terminals("happening")}
+    pattern = lark.get_terminal("EXPECT_AT").pattern.value
+    listed = set(re.search(r"\(\?!\(\?:([a-z|]+)\)", pattern).group(1).split("|"))
+    assert {"move", "invoice", "field"} <= words
+    assert listed == words
+
+
+def test_expect_at_retyping_is_sound():
+    """Where LALR merged lookaheads, the lexer may take a keyword `at` for
+    EXPECT_AT; parse.py then feeds it again as AT. That is right only if,
+    in every state, EXPECT_AT reduces by the rule AT reduces by (or AT has
+    no action there): then the reductions already made are AT's too."""
+    from lark.parsers.lalr_analysis import Reduce
+
+    states = _lark().parser.parser.parser.parse_table.states
+    wrong = [(s, acts["EXPECT_AT"], acts.get("AT")) for s, acts in states.items()
+             if "EXPECT_AT" in acts and acts["EXPECT_AT"][0] is Reduce
+             and acts.get("AT") not in (None, acts["EXPECT_AT"])]
+    assert not wrong
+    assert any(acts.get("EXPECT_AT", (None,))[0] is Reduce for acts in states.values())
+
+
+_SCENARIO = '''pipeline p for deal {
+  stage a
+  stage b success
+}
+scenario s {
+  start 2026-03-09 09:00
+  record d1: deal in a
+%s
+}
+'''
+
+
+def _scenario(body: str):
+    from flowc.lower import lower
+
+    diags = Diagnostics()
+    project = lower([parse(_SCENARIO % body, "t.flow", diags)], diags)
+    sc = project.scenarios[0]
+    expectations = [(x.kind, x.at and x.at.strftime("%d %H:%M"), x.because) for x in sc.expectations]
+    happenings = [(h.kind, h.at.strftime("%d %H:%M")) for h in sc.happenings]
+    return expectations, happenings, [(d.code, d.span.line, d.span.column) for d in diags]
+
+
+@pytest.mark.parametrize("body,expectations,happenings", [
+    ('expect robot x on d1 done at 2026-03-09 09:30',
+     [("robot", "09 09:30", None)], []),
+    ('expect robot x on d1 done at 2026-03-09 09:30 because "y"',
+     [("robot", "09 09:30", "y")], []),
+    ('expect robot x on d1 done because "y" at 2026-03-09 09:30',
+     [("robot", "09 09:30", "y")], []),
+    ('expect robot x on d1 skipped because "y"\n    at 2026-03-09 09:30   # on the next line',
+     [("robot", "09 09:30", "y")], []),
+    ('expect d1 in stage b at 2026-03-09 09:30', [("stage", "09 09:30", None)], []),
+    ('expect d1 in stage p.b at 2026-03-09', [("stage", "09 00:00", None)], []),
+    ('expect d1.title = "x" at 2026-03-09 09:30', [("field", "09 09:30", None)], []),
+    ('expect robot x on d1 done at 2026-03-09 09:30 expect d1 in stage b',
+     [("robot", "09 09:30", None), ("stage", None, None)], []),
+    # A happening after the date and time: a timed event, not the expectation's time.
+    ('expect robot x on d1 done at 2026-03-09 09:30 move d1 to b',
+     [("robot", None, None)], [("move", "09 09:30")]),
+    ('expect robot x on d1 done\n  at 2026-03-09\n  09:30  # the time\n  invoice paid for d1',
+     [("robot", None, None)], [("event", "09 09:30")]),
+    ('expect d1 in stage b\n  at 2026-03-09 09:30 set d1.title = "y"',
+     [("stage", None, None)], [("set", "09 09:30")]),
+    ('expect d1.title = "x"\n  at 2026-03-10 complete task for d1',
+     [("field", None, None)], [("task_done", "10 00:00")]),
+])
+def test_expectation_clauses(body, expectations, happenings):
+    assert _scenario(body) == (expectations, happenings, [])
+
+
+@pytest.mark.parametrize("body", [
+    "at 2026-03-09 09:30",                                     # after a record
+    "at 2026-03-09 09:30 move d1 to b\n  at 2026-03-09 10:00",  # after a happening ending in a stage
+    'at 2026-03-09 09:30 set d1.title = "y"\n  at 2026-03-09 10:00',  # ... ending in an expression
+])
+def test_a_bare_at_after_no_expectation_is_f501(body):
+    *_, diags = _scenario(body)
+    assert [code for code, _, _ in diags] == ["F501"]
+
+
+def test_timing_at_a_date_after_a_field_is_still_timing():
+    # `before due_date` ends in a field path, as an expectation can: the
+    # lexer's EXPECT_AT there is fed again as the keyword.
+    diags = Diagnostics()
+    module = parse('pipeline p for deal {\n  stage a {\n    robot r: notify responsible "x" '
+                   '1 day before due_date at 2026-03-10 09:00\n  }\n}\n', "t.flow", diags)
+    assert list(diags) == []
+    robot = next(n for n in module.items[0].walk() if n.kind == "robot")
+    assert [n.kind for n in robot.nodes()] == ["act_notify", "t_before_field", "t_at_datetime"]
+
+
+@pytest.mark.parametrize("body,where", [
+    ('expect robot x on d1 done at 2026-03-09 09:30 at 2026-03-09 10:00', (8, 47)),
+    ('expect robot x on d1 done because "a" at 2026-03-09 09:30 because "b"', (8, 59)),
+])
+def test_a_clause_given_twice_is_f513(body, where):
+    expectations, _, diags = _scenario(body)
+    assert diags == [("F513", *where)]
+    assert len(expectations) == 1
+
+
+def test_because_is_only_for_robots():
+    diags = Diagnostics()
+    parse(_SCENARIO % 'expect d1 in stage b at 2026-03-09 09:30 because "x"', "t.flow", diags)
+    assert [(d.code, d.summary) for d in diags] == [("F003", 'unexpected "because"')]
