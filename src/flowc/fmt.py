@@ -1,23 +1,42 @@
 """`flowc fmt`: the canonical layout of a .flow file.
 
 Works on the syntax tree (every token is kept, in order) and the comments
-the parser collected, so nothing the user wrote is lost:
+the parser collected, so nothing the user wrote is lost.  The layout is the
+one the examples are written in:
 
-* blocks (`calendar`, `entity`, `pipeline`, stages, action parameters,
-  people, records, scenarios) open with `{` on the header line, one item per
-  line inside, indented by two spaces, `}` on its own line; a parameter block
-  with one short parameter stays on one line;
-* a robot or trigger stays on one line when it fits in 100 columns; else
-  each timing clause and the condition go on continuation lines;
+* blocks (`calendar`, `entity`, `pipeline`, stages, people, records,
+  scenarios) open with `{` on the header line, hold one item per line,
+  indented by two spaces, and close with `}` on its own line; a calendar,
+  entity, stage, person or record with one item that was written on one
+  line stays on it (`stage paid { trigger invoice paid }`) if it fits;
+* an action's parameter block stays as it was written: on one line
+  (`{ provider "Twilio" }`) if it was and the line fits in 100 columns, else
+  one parameter per line;
+* a robot, a trigger and an expectation keep the line breaks their author
+  put between their clauses (timing, `allow back`, the condition; an
+  expectation's `at` and `because`): a clause that was on the line before
+  stays there, `} after previous` included; continuation lines are indented
+  one level.  Only when a line would be longer than 100 columns is the item
+  laid out afresh: the timing clauses together on one continuation line
+  (one per line if that is too long), `allow back`, the condition; a
+  condition goes on to the next line before an `and` or `or` that began a
+  line, or, too long for one line, before its outermost `or`s (or `and`s);
 * spacing is canonical (`mon-fri`, `09:00-18:00`, `a, b`, `x.y`, `(a)`);
 * strings are kept byte for byte; blank lines between items are kept (at
-  most one); comments stay where they were: on their own line before an
-  item, or at the end of a line.
+  most one);
+* a comment stays with the line it annotates: on its own line before an
+  item or clause, or at the end of the line it ended; the end-of-line
+  comments of consecutive lines are aligned one column, two spaces after
+  the longest of those lines;
+* the file keeps its line endings (LF, CRLF or CR: the most common one).
 
 `format_text` returns None when the text does not parse (nothing to do
 safely); the formatted text always parses to the same IR.
 """
 from __future__ import annotations
+
+import bisect
+import re
 
 from .diagnostics import Diagnostics
 from .parse import parse
@@ -27,10 +46,42 @@ WIDTH = 100
 INDENT = "  "
 
 # Nodes whose `{ ... }` holds one item per line.
-_BLOCKS = frozenset({"calendar", "entity", "pipeline", "stage_body", "params", "person_body",
-                     "record_body", "scenario"})
-# In a robot or trigger, the parts that may move to a continuation line.
-_BREAKABLE = ("t_", "condition", "allow_back")
+_BLOCKS = frozenset({"calendar", "entity", "pipeline", "stage_body", "person_body", "record_body", "scenario"})
+# Blocks that may stay on one line when written so, with one item.
+_ONE_LINE_BLOCKS = frozenset({"calendar", "entity", "stage_body", "person_body", "record_body"})
+# Items made of a head and clauses, whose line breaks between clauses are kept.
+_CLAUSED = frozenset({"robot", "trigger", "x_stage", "x_robot", "x_field"})
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _is_clause(p) -> bool:
+    return isinstance(p, Node) and (p.kind.startswith("t_") or p.kind in ("condition", "allow_back", "x_at",
+                                                                           "because"))
+
+
+def _is_comma(p) -> bool:
+    return isinstance(p, Tok) and p == ","
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending: the most common one in it (the first of
+    those on a tie), LF if there is none."""
+    counts: dict[str, int] = {}
+    for m in _LINE_END.finditer(text):
+        counts[m.group()] = counts.get(m.group(), 0) + 1
+    return max(counts, key=counts.get) if counts else "\n"
+
+
+class _Line:
+    __slots__ = ("depth", "text", "comment")
+
+    def __init__(self, depth: int, text: str, comment: str | None = None) -> None:
+        self.depth = depth
+        self.text = text
+        self.comment = comment
+
+    def code(self) -> str:
+        return (INDENT * self.depth + self.text).rstrip()
 
 
 class _Formatter:
@@ -38,233 +89,329 @@ class _Formatter:
         self.text = text
         self.comments = list(comments)
         self.next_comment = 0
-        self.out: list[str] = []
-        self._comment_on = (-1, 0)  # (line, length) of the comment kept at the end of a line
+        self.lines: list[_Line | None] = []  # None: a blank line
+        self.starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
 
-    # -- comments ---------------------------------------------------------
+    # -- the source ---------------------------------------------------------
+    def _line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def _broken(self, a: int, b: int) -> bool:
+        """Is there a line end between offsets a and b of the source?"""
+        return self._line_of(a) != self._line_of(b)
+
+    def _blank_before(self, offset: int) -> bool:
+        """Was the source line before this offset's line empty?"""
+        n = self._line_of(offset)
+        if n == 0:
+            return False
+        return self.text[self.starts[n - 1]:self.starts[n]].strip() == ""
+
+    # -- comments -----------------------------------------------------------
+    def _peek(self) -> Comment | None:
+        return self.comments[self.next_comment] if self.next_comment < len(self.comments) else None
+
     def _comments_before(self, offset: int) -> list[Comment]:
         taken = []
-        while self.next_comment < len(self.comments) and self.comments[self.next_comment].span.start < offset:
-            taken.append(self.comments[self.next_comment])
+        while (c := self._peek()) is not None and c.span.start < offset:
+            taken.append(c)
             self.next_comment += 1
         return taken
 
-    def _trailing(self, end: int) -> str:
-        """A comment on the same source line after `end`, to keep at line end."""
-        if self.next_comment < len(self.comments):
-            c = self.comments[self.next_comment]
-            between = self.text[end:c.span.start]
-            if between.strip(" \t") == "":
-                self.next_comment += 1
-                return "  " + c.text
-        return ""
-
-    def _blank_before(self, offset: int) -> bool:
-        """Was there an empty line right before this offset (ignoring comments)?"""
-        i = self.text.rfind("\n", 0, offset)
-        if i < 0:
-            return False
-        j = self.text.rfind("\n", 0, i)
-        return self.text[j + 1:i].strip() == ""
-
-    def emit_leading(self, node_start: int, depth: int, first: bool) -> None:
-        for c in self._comments_before(node_start):
-            if not first and self._blank_before(c.span.start) and self.out and self.out[-1] != "":
-                self.out.append("")
-            self.out.append(INDENT * depth + c.text)
-            first = False
-        if not first and self._blank_before(node_start) and self.out and self.out[-1] != "":
-            self.out.append("")
-
-    # -- tokens -----------------------------------------------------------
-    def inline(self, node: Node | Tok) -> str:
-        """The canonical one-line text of a node."""
-        toks: list[tuple[Tok, str]] = []
-        self._flatten(node, "", toks)
-        out: list[str] = []
-        prev: tuple[Tok, str] | None = None
-        for tok, parent in toks:
-            if prev is not None and self._space(prev, (tok, parent)):
-                out.append(" ")
-            out.append(str(tok))
-            prev = (tok, parent)
-        return "".join(out)
-
-    def _flatten(self, node, parent: str, out: list) -> None:
-        if isinstance(node, Tok):
-            out.append((node, parent))
-            return
-        for p in node.parts:
-            self._flatten(p, node.kind, out)
-
-    @staticmethod
-    def _space(prev: tuple[Tok, str], cur: tuple[Tok, str]) -> bool:
-        a, pa = prev
-        b, pb = cur
-        sa, sb = str(a), str(b)
-        if sb in (",", ":", ")", "]", "..") or sa in ("(", "[", ".."):
-            return False
-        if sb == "." or sa == ".":
-            return False
-        if sa == "-" and pa in ("day_range", "time_range", "e_neg", "v_negative"):
-            return False
-        if sb == "-" and pb in ("day_range", "time_range"):
-            return False
-        return True
-
-    # -- items ------------------------------------------------------------
-    def block(self, node: Node, depth: int) -> None:
-        """A node with `{ items }`: header on one line, items, closing brace."""
-        parts = list(node.parts)
-        open_i = next(i for i, p in enumerate(parts) if isinstance(p, Tok) and p == "{")
-        close_i = len(parts) - 1 - next(i for i, p in enumerate(reversed(parts)) if isinstance(p, Tok) and p == "}")
-        header = self._header(node, parts[:open_i])
-        items = parts[open_i + 1:close_i]
-        lbrace = parts[open_i]
-        rbrace = parts[close_i]
-        if node.kind == "params" and self._fits_inline(node, items, depth):
-            return self.line(depth, f"{header}{{ {' '.join(self.inline(i) for i in items)} }}", rbrace.span.end)
-        line = (header + "{").strip() if header else "{"
-        self._add(INDENT * depth + line, lbrace.span.end)
-        for i, item in enumerate(items):
-            self.item(item, depth + 1, first=(i == 0))
-        self.emit_leading(rbrace.span.start, depth + 1, first=True)
-        self._add(INDENT * depth + "}", rbrace.span.end)
-
-    def _fits_inline(self, node: Node, items: list, depth: int) -> bool:
-        if len(items) != 1 or any(self.comments and c.span.start >= node.span.start and c.span.start < node.span.end
-                                  for c in self.comments):
-            return False
-        text = self.inline(items[0])
-        return "\n" not in text and len(text) <= 50
-
-    def _header(self, node: Node, parts: list) -> str:
-        if not parts:
-            return ""
-        fake = Node(node.kind, tuple(parts), None)
-        return self.inline(fake) + " "
-
-    def line(self, depth: int, text: str, end: int) -> None:
-        self._add(INDENT * depth + text, end)
-
-    def _add(self, text: str, end: int) -> None:
-        """A line, with the comment that ended its source line (if any)."""
-        trailing = self._trailing(end)
-        self.out.append(text + trailing)
-        self._comment_on = (len(self.out) - 1, len(trailing))
-
-    def _append_to_last(self, text: str) -> None:
-        """Add to the last line, before the comment kept at its end."""
-        last = self.out[-1]
-        i, n = self._comment_on
-        if n and i == len(self.out) - 1:
-            self.out[-1] = last[:len(last) - n] + text + last[len(last) - n:]
-        else:
-            self.out[-1] = last + text
-
-    def item(self, node, depth: int, first: bool = False) -> None:
-        start = node.span.start if node.span else 0
-        self.emit_leading(start, depth, first)
-        if isinstance(node, Tok):
-            self.line(depth, str(node), node.span.end)
-            return
-        inner_block = self._block_child(node)
-        if node.kind in _BLOCKS:
-            self.block(node, depth)
-        elif node.kind in ("robot", "trigger"):
-            self.rule(node, depth)
-        elif inner_block is not None:
-            self.with_block(node, inner_block, depth)
-        else:
-            self.line(depth, self.inline(node), node.span.end)
-
-    @staticmethod
-    def _block_child(node: Node) -> Node | None:
-        for p in node.parts:
-            if isinstance(p, Node) and p.kind in _BLOCKS:
-                return p
+    def _trailing(self, end: int) -> str | None:
+        """The comment on the same source line right after `end`, if any."""
+        c = self._peek()
+        if c is not None and c.span.start >= end and self.text[end:c.span.start].strip(" \t\f") == "":
+            self.next_comment += 1
+            return c.text.rstrip()
         return None
 
-    def with_block(self, node: Node, child: Node, depth: int) -> None:
-        """`stage x "X" { ... }`, `employee a { ... }`: header parts, then the block."""
-        i = node.parts.index(child)
-        merged = Node(child.kind, tuple(node.parts[:i]) + child.parts, child.span)
-        self.block(merged, depth)
-        rest = node.parts[i + 1:]
-        if rest:  # nothing follows a block in the grammar today, but never drop tokens
-            self.out[-1] += " " + " ".join(self.inline(p) for p in rest)
+    def _has_comment(self, start: int, end: int) -> bool:
+        """Is a comment not yet laid out between offsets start and end?"""
+        for c in self.comments[self.next_comment:]:
+            if c.span.start >= end:
+                return False
+            if c.span.start >= start:
+                return True
+        return False
 
-    def rule(self, node: Node, depth: int) -> None:
-        """A robot or trigger: one line if it fits, else continuation lines."""
-        head: list = []
-        tail: list = []
-        for p in node.parts:
-            if tail or (isinstance(p, Node) and p.kind.startswith(_BREAKABLE)) or \
-                    (isinstance(p, Tok) and p == "," and not tail and head and isinstance(head[-1], Node)
-                     and node.kind == "robot" and head[-1].kind.startswith(("act_", "t_"))):
-                tail.append(p)
-            else:
-                head.append(p)
-        block = next((p for p in head if isinstance(p, Node) and self._block_child(p) is not None
-                      and p.kind.startswith("act_")), None)
-        whole = self.inline(node)
-        multi_line_string = "\n" in whole
-        has_inner_comment = any(node.span.start < c.span.start < node.span.end for c in self.comments[self.next_comment:])
-        short_block = block is None or self._fits_inline(
-            self._block_child(block), list(self._block_child(block).parts[1:-1]), depth)
-        if short_block and not multi_line_string and not has_inner_comment and len(INDENT * depth + whole) <= WIDTH:
-            return self.line(depth, whole, node.span.end)
-        if block is not None and short_block:
-            block = None  # lay the short block out inline on the head line
-        # Head: `robot name: action` (with its parameter block laid out as a block).
-        if block is not None:
-            params = self._block_child(block)
-            pre = [p for p in head if p is not block]
-            i = block.parts.index(params)
-            header_parts = tuple(pre) + tuple(block.parts[:i])
-            merged = Node("params", header_parts + params.parts, params.span)
-            self.block(merged, depth)
+    def leading(self, offset: int, depth: int, first: bool) -> None:
+        """The own-line comments before an item, and the blank lines kept."""
+        for c in self._comments_before(offset):
+            if not first and self._blank_before(c.span.start):
+                self._blank()
+            self.lines.append(_Line(depth, c.text.rstrip()))
+            first = False
+        if not first and self._blank_before(offset):
+            self._blank()
+
+    def _blank(self) -> None:
+        if self.lines and self.lines[-1] is not None:
+            self.lines.append(None)
+
+    # -- tokens -------------------------------------------------------------
+    @staticmethod
+    def _flatten(node, parent: str, out: list) -> list:
+        if isinstance(node, Tok):
+            out.append((node, parent))
         else:
-            self.line(depth, self.inline(Node(node.kind, tuple(head), None)), head[-1].span.end
-                      if head and getattr(head[-1], "span", None) else 0)
-        # Tail: the timing clauses together on one continuation line (one per
-        # line if that is too long), then `allow back`, then the condition.
-        timing = [p for p in tail if not (isinstance(p, Node) and p.kind in ("condition", "allow_back"))]
-        others = [p for p in tail if isinstance(p, Node) and p.kind in ("condition", "allow_back")]
+            for p in node.parts:
+                _Formatter._flatten(p, node.kind, out)
+        return out
+
+    def tokens(self, parts, kind: str) -> list:
+        out: list = []
+        for p in parts:
+            self._flatten(p, kind, out)
+        return out
+
+    def inline(self, parts, kind: str) -> str:
+        """The canonical one-line text of some parts of a `kind` node."""
+        out, prev = [], None
+        for t in self.tokens(parts, kind):
+            if prev is not None and _space(prev, t):
+                out.append(" ")
+            out.append(str(t[0]))
+            prev = t
+        return "".join(out)
+
+    def put(self, depth: int, parts, kind: str, glue: bool = False, breaks: frozenset = frozenset()) -> None:
+        """Lay parts out on one line at `depth` (or at the end of the last
+        line, `glue`); a comment among them, or a token of `breaks` (ids),
+        ends the line, and the rest goes on continuation lines, one level
+        deeper."""
+        toks = self.tokens(parts, kind)
+        if not toks:
+            return
+        cont = depth + 1
+        out: list[str] = []
+        prev = None
+        for t in toks:
+            tok = t[0]
+            if prev is not None and (id(tok) in breaks or self._has_comment(prev[0].span.end, tok.span.start)):
+                self._flush(depth, "".join(out), prev[0].span.end, glue)
+                for c in self._comments_before(tok.span.start):
+                    self.lines.append(_Line(cont, c.text.rstrip()))
+                depth, glue, out, prev = cont, False, [], None
+            if prev is not None and _space(prev, t):
+                out.append(" ")
+            out.append(str(tok))
+            prev = t
+        self._flush(depth, "".join(out), prev[0].span.end, glue)
+
+    def _flush(self, depth: int, text: str, end: int, glue: bool) -> None:
+        last = self.lines[-1] if self.lines else None
+        if glue and last is not None and last.comment is None:
+            last.text += text if text.startswith(",") else " " + text
+            last.comment = self._trailing(end)
+        else:
+            self.lines.append(_Line(depth, text, self._trailing(end)))
+
+    # -- items --------------------------------------------------------------
+    def item(self, node, depth: int, first: bool = False) -> None:
+        self.leading(node.span.start, depth, first)
+        if isinstance(node, Tok):
+            return self.put(depth, [node], "")
+        if node.kind in _CLAUSED:
+            return self.claused(node, depth)
+        inner = node if node.kind in _BLOCKS else _block_child(node)
+        if inner is not None and not self._one_line_block(node, inner, depth):
+            # `stage x "X" { ... }`, `employee a { ... }`, `record d1: ... { ... }`
+            i = node.parts.index(inner) if inner is not node else 0
+            self.block(node.parts[:i] + inner.parts, node.kind, depth)
+            return self.put(depth, node.parts[i + 1:] if inner is not node else (), node.kind, glue=True)
+        self.put(depth, node.parts, node.kind)
+
+    def _one_line_block(self, node: Node, block: Node, depth: int) -> bool:
+        """A small block written on one line stays there: `stage paid { trigger
+        invoice paid }`, `contact joana "Joana" { email "joana@farm.example" }`."""
+        items = [p for p in block.parts if isinstance(p, Node)]
+        return (block.kind in _ONE_LINE_BLOCKS and len(items) == 1 and items[0].kind not in _ONE_LINE_BLOCKS
+                and not self._broken(block.span.start, block.span.end)
+                and not self._has_comment(node.span.start, node.span.end)
+                and _width(INDENT * depth + self.inline(node.parts, node.kind)) <= WIDTH)
+
+    def block(self, parts, kind: str, depth: int, glue: bool = False) -> None:
+        """Header `{`, one item per line, `}`."""
+        parts = list(parts)
+        open_i = next(i for i, p in enumerate(parts) if isinstance(p, Tok) and p == "{")
+        close_i = max(i for i, p in enumerate(parts) if isinstance(p, Tok) and p == "}")
+        self.put(depth, parts[:open_i + 1], kind, glue)
+        items = parts[open_i + 1:close_i]
+        for i, it in enumerate(items):
+            self.item(it, depth + 1, first=(i == 0))
+        self.leading(parts[close_i].span.start, depth + 1, first=True)
+        self.put(depth, parts[close_i:], kind)
+
+    def claused(self, node: Node, depth: int) -> None:
+        """A robot, trigger or expectation: its head, then its clauses, with
+        the line breaks between them as written, unless a line gets too long."""
+        parts = list(node.parts)
+        i = next((k for k, p in enumerate(parts) if _is_clause(p)), len(parts))
+        head, clauses = parts[:i], parts[i:]
+        params = _params_of(head)
+        multi = params is not None and (self._broken(params.span.start, params.span.end)
+                                        or self._has_comment(params.span.start, params.span.end))
+        plan = self._as_written(clauses, params.span.end if multi else _end(head))
+        if not self._fits(node, head, params, multi, plan, depth):
+            multi = params is not None and (multi or len(INDENT * depth + self.inline(head, node.kind)) > WIDTH)
+            plan = self._canonical(node, clauses, depth, multi)
+        self._head(node, head, params if multi else None, depth)
+        for group, glue in plan:
+            if not glue:
+                self.leading(group[0].span.start, depth + 1, first=True)
+            self.put(depth + 1, group, node.kind, glue=glue, breaks=self._condition_breaks(group, depth + 1))
+
+    def _condition_breaks(self, group: list, depth: int) -> frozenset:
+        """Where a condition goes on to the next line: before the `and`s and
+        `or`s that the author began a line with; in a condition written on
+        one line that is too long, before its outermost `or`s (or `and`s)."""
+        cond = next((p for p in group if isinstance(p, Node) and p.kind == "condition"), None)
+        if cond is None:
+            return frozenset()
+        toks = self.tokens([cond], "condition")
+        ops = frozenset(id(t) for (t, parent), (before, _) in zip(toks[1:], toks)
+                        if parent in ("e_and", "e_or") and self._broken(before.span.end, t.span.start))
+        if ops or _width(INDENT * depth + self.inline(group, "condition")) <= WIDTH:
+            return ops
+        top = cond.parts[-1]
+        if isinstance(top, Node) and top.kind in ("e_and", "e_or"):
+            return frozenset(id(p) for p in top.parts if isinstance(p, Tok) and p in ("and", "or"))
+        return frozenset()
+
+    def _head(self, node: Node, head: list, params: Node | None, depth: int) -> None:
+        """`robot r: action`, with the action's parameter block laid out as a block if given."""
+        if params is None:
+            return self.put(depth, head, node.kind)
+        action = next(p for p in head if isinstance(p, Node) and params in p.parts)
+        k, j = head.index(action), action.parts.index(params)
+        self.block(head[:k] + list(action.parts[:j]) + list(params.parts), action.kind, depth)
+        self.put(depth, list(action.parts[j + 1:]) + head[k + 1:], action.kind, glue=True)
+
+    def _as_written(self, clauses: list, prev_end: int) -> list[list]:
+        """[group, glue]: the clauses in groups, one per source line; the first
+        glued to the head (or to the `}` of its block) if it was on its line."""
+        plan: list[list] = []
+        last_clause_end = prev_end
+        for p in clauses:
+            if _is_clause(p):
+                if not plan or self._broken(last_clause_end, p.span.start):
+                    plan.append([[p], not plan and not self._broken(prev_end, p.span.start)])
+                else:
+                    plan[-1][0].append(p)
+                last_clause_end = p.span.end
+            else:  # a comma: at the end of the line before
+                plan[-1][0].append(p)
+        return plan
+
+    def _fits(self, node: Node, head: list, params, multi: bool, plan: list, depth: int) -> bool:
+        """Is every line of the plan that could be broken within WIDTH?"""
+        lines = [[self.inline(head, node.kind) if not multi else "}", params is not None and not multi]]
+        for group, glue in plan:
+            text = self.inline(group, node.kind)
+            if glue:
+                lines[-1] = [lines[-1][0] + ("" if text.startswith(",") else " ") + text, True]
+            else:
+                lines.append([INDENT + text, sum(map(_is_clause, group)) > 1])
+        return all(not breakable or _width(INDENT * depth + text) <= WIDTH for text, breakable in lines)
+
+    def _canonical(self, node: Node, clauses: list, depth: int, multi: bool) -> list[list]:
+        """The timing clauses together (or one a line), then `allow back`,
+        then the condition; commas at the end of the line before."""
+        apart = ("condition", "allow_back")
+        timing = [p for p in clauses if _is_clause(p) and p.kind not in apart]
         groups: list[list] = []
         if timing:
-            joined = self.inline(Node(node.kind, tuple(timing), None))
-            if len(INDENT * (depth + 1) + joined) <= WIDTH and not any(
-                    timing[0].span.start < c.span.start < timing[-1].span.end for c in self.comments[self.next_comment:]):
+            text = INDENT * (depth + 1) + self.inline(timing, node.kind)
+            if _width(text) <= WIDTH and not self._has_comment(timing[0].span.start, timing[-1].span.end):
                 groups.append(timing)
             else:
-                for p in timing:
-                    if isinstance(p, Tok) and p == ",":
-                        groups.append([p])
-                    elif groups and len(groups[-1]) == 1 and isinstance(groups[-1][0], Tok):
-                        groups[-1].append(p)
-                    else:
-                        groups.append([p])
-        groups.extend([p] for p in others)
-        for g in groups:
-            start = g[0].span.start
-            text = self.inline(Node(node.kind, tuple(g), None))
-            if text.startswith(", "):  # the comma ends the line before, ahead of any comment
-                self._append_to_last(",")
-                text = text[2:]
-            for c in self._comments_before(start):
-                self.out.append(INDENT * (depth + 1) + c.text)
-            self.line(depth + 1, text, g[-1].span.end)
+                groups.extend([p] for p in timing)
+        groups.extend([p] for p in clauses if _is_clause(p) and p.kind in apart)
+        owner = {id(p): g for g in groups for p in g}
+        for k, p in enumerate(clauses):
+            if not _is_clause(p):
+                before = next((q for q in reversed(clauses[:k]) if _is_clause(q)), None)
+                owner[id(p)] = owner[id(before)]
+        plan = [[[p for p in clauses if owner[id(p)] is g], False] for g in groups]
+        if plan and multi:
+            first = INDENT * depth + "} " + self.inline(plan[0][0], node.kind)
+            plan[0][1] = _width(first) <= WIDTH
+        return plan
 
-    def module(self, items: tuple[Node, ...]) -> str:
+    def module(self, items: tuple[Node, ...], newline: str) -> str:
         for i, node in enumerate(items):
             self.item(node, 0, first=(i == 0))
         for c in self.comments[self.next_comment:]:
-            if self._blank_before(c.span.start) and self.out and self.out[-1] != "":
-                self.out.append("")
-            self.out.append(c.text)
-        text = "\n".join(line.rstrip() for line in self.out)
-        return text + "\n" if text else ""
+            if self._blank_before(c.span.start):
+                self._blank()
+            self.lines.append(_Line(0, c.text.rstrip()))
+        while self.lines and self.lines[-1] is None:
+            self.lines.pop()
+        return newline.join(_aligned(self.lines)) + newline if self.lines else ""
+
+
+def _aligned(lines: list[_Line | None]) -> list[str]:
+    """The lines as text, with the end-of-line comments of consecutive lines
+    in one column."""
+    out: list[str] = []
+    run: list[_Line] = []
+
+    def flush() -> None:
+        if run:
+            col = max(len(ln.code()) for ln in run) + 2
+            out.extend(ln.code().ljust(col) + ln.comment for ln in run)
+            run.clear()
+
+    for ln in lines:
+        if ln is not None and ln.comment is not None and "\n" not in ln.text and "\r" not in ln.text:
+            run.append(ln)
+            continue
+        flush()
+        if ln is None:
+            out.append("")
+        elif ln.comment is not None:
+            out.append(ln.code() + "  " + ln.comment)
+        else:
+            out.append(ln.code())
+    flush()
+    return out
+
+
+def _space(prev: tuple[Tok, str], cur: tuple[Tok, str]) -> bool:
+    a, pa = prev
+    b, pb = cur
+    sa, sb = str(a), str(b)
+    if sb in (",", ":", ")", "]", "..") or sa in ("(", "[", ".."):
+        return False
+    if sb == "." or sa == ".":
+        return False
+    if sa == "-" and pa in ("day_range", "time_range", "e_neg", "v_negative"):
+        return False
+    if sb == "-" and pb in ("day_range", "time_range"):
+        return False
+    return True
+
+
+def _end(parts) -> int:
+    return parts[-1].span.end
+
+
+def _width(text: str) -> int:
+    """Columns of a line (of its longest physical line, with a multi-line string)."""
+    return max(len(s) for s in _LINE_END.split(text))
+
+
+def _block_child(node: Node) -> Node | None:
+    return next((p for p in node.parts if isinstance(p, Node) and p.kind in _BLOCKS), None)
+
+
+def _params_of(head: list) -> Node | None:
+    """The parameter block of a robot's action, if it has one."""
+    for p in head:
+        if isinstance(p, Node) and p.kind.startswith("act_"):
+            return p.node("params")
+    return None
 
 
 def format_text(text: str, path: str = "<input>", diags: Diagnostics | None = None) -> str | None:
@@ -276,4 +423,4 @@ def format_text(text: str, path: str = "<input>", diags: Diagnostics | None = No
         return None
     if any(d.code.startswith("F0") for d in list(diags)[before:]):
         return None
-    return _Formatter(text, module.comments).module(module.items)
+    return _Formatter(text, module.comments).module(module.items, newline_of(text))

@@ -1,5 +1,5 @@
 """Every complete ```flow block of the README and the docs checks clean: it is
-what people copy first.
+what people copy first; and every block is laid out as `flowc fmt` lays it out.
 
 A ```flow block is a complete program (fragments are marked
 ```flow-fragment).  `flowc check` must report nothing on it: no error, no
@@ -16,6 +16,7 @@ import pytest
 
 from flowc.check import check
 from flowc.diagnostics import Diagnostics
+from flowc.fmt import format_text
 from flowc.lower import load
 from support import ROOT
 
@@ -29,21 +30,24 @@ def documents() -> list[Path]:
     return [p for p in found if "node_modules" not in p.parts]
 
 
-def flow_blocks() -> list[tuple[str, int, str]]:
+def flow_blocks(kinds=("flow",), skip=ERROR_EXAMPLES) -> list[tuple[str, int, str]]:
     """(document, line of the block's first line, code) of every ```flow block."""
     out = []
     for doc in documents():
         rel = doc.relative_to(ROOT).as_posix()
-        if rel in ERROR_EXAMPLES:
+        if rel in skip:
             continue
         text = doc.read_text(encoding="utf-8")
         for m in FENCE.finditer(text):
-            if m.group(1).strip() == "flow":
+            if m.group(1).strip() in kinds:
                 out.append((rel, text.count("\n", 0, m.start()) + 2, m.group(2)))
     return out
 
 
 BLOCKS = flow_blocks()
+#: Every block, fragments and error examples included: those that parse on
+#: their own must be laid out as `flowc fmt` lays them out.
+ALL_BLOCKS = flow_blocks(("flow", "flow-fragment"), skip=())
 
 
 def test_the_readme_has_a_complete_block():
@@ -62,3 +66,15 @@ def test_block_checks_clean(doc, line, code, tmp_path):
     check(project, diags)
     found = [f"{doc}:{line + d.span.line - 1}: {d.severity}[{d.code}] {d.summary}" for d in diags.sorted()]
     assert not found, "the block does not check clean:\n" + "\n".join(found)
+
+
+def test_fragments_are_there():
+    assert len(ALL_BLOCKS) > len(BLOCKS) + 50
+
+
+@pytest.mark.parametrize("doc,line,code", ALL_BLOCKS, ids=[f"{d}:{n}" for d, n, _ in ALL_BLOCKS])
+def test_block_is_formatted(doc, line, code):
+    out = format_text(code)
+    if out is None:  # a fragment that does not parse on its own, or a syntax-error example
+        return
+    assert out == code, f"{doc}:{line} is not laid out as `flowc fmt` would:\n{out}"

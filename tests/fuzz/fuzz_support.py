@@ -158,29 +158,15 @@ def check_positions(diags: Diagnostics, sources: dict, path: str, text: str) -> 
 
 
 def check_format(text: str) -> None:
-    """`flowc fmt` declines (a syntax error), or gives text that parses, keeps
-    every comment word for word, and -- for text without comments, whose
-    placement may legitimately move -- is a fixed point."""
-    from flowc.parse import parse
+    """`flowc fmt` declines (a syntax error), or gives text with every
+    property of tests/fmt_properties.py: it parses to the same IR, is a
+    fixed point, keeps each comment where it was and the line endings."""
+    import fmt_properties
 
-    diags = Diagnostics()
-    out = format_text(text, FUZZ_PATH, diags)
-    if out is None:
-        return
-    before = parse(text, FUZZ_PATH, Diagnostics())
-    again_diags = Diagnostics()
-    after = parse(out, FUZZ_PATH, again_diags)
-    if again_diags.has_errors:
-        raise PropertyFailed("the formatted text does not parse: " + "; ".join(
-            f"{d.code} {d.summary} at {d.span.line}:{d.span.column}" for d in again_diags)
-            + "\n----- formatted -----\n" + out)
-    old = sorted(c.text.rstrip() for c in before.comments)  # fmt drops trailing blanks
-    new = sorted(c.text.rstrip() for c in after.comments)
-    if old != new:
-        raise PropertyFailed(f"formatting changed the comments: {sorted(set(old) - set(new))} became "
-                             f"{sorted(set(new) - set(old))}\n----- formatted -----\n" + out)
-    if not before.comments and format_text(out, FUZZ_PATH, Diagnostics()) != out:
-        raise PropertyFailed("formatting twice changes the text\n----- formatted -----\n" + out)
+    try:
+        fmt_properties.check(text, FUZZ_PATH)
+    except fmt_properties.FormatPropertyFailed as e:
+        raise PropertyFailed(str(e)) from None
 
 
 def simulate_all(project, index, sources) -> int:
