@@ -55,6 +55,11 @@ MAX_MOVES_PER_INSTANT = 16
 #: Trace events of one scenario before the run is stopped (a `limit` trace event).
 MAX_EVENTS_PER_SCENARIO = 1_000_000
 
+#: How far a search for working time goes, in local dates after (or before)
+#: its start: 20 years.  Past it the robot fails, and the trace says the
+#: limit was reached.
+MAX_WORKTIME_SEARCH_DAYS = 20 * 366
+
 
 def latest_end(start: dt.datetime) -> dt.datetime:
     """The latest horizon a scenario that starts at `start` may have:

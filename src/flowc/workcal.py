@@ -1,44 +1,17 @@
-"""Local time, DST and working-time arithmetic.
+"""Working-time arithmetic: the working calendars of `calendar` blocks.
 
-Instants are timezone-aware `datetime` values (returned in UTC); local times
-are naive `datetime` values meant in a time zone.  Time zones are IANA names
-(`"Europe/Lisbon"`) or `zoneinfo.ZoneInfo` objects.
+Instants are timezone-aware `datetime` values (returned in UTC), or, in the
+minute API, epoch minutes (integers, see `flowc.localtime`); local times are
+naive `datetime` values meant in a time zone.  Time zones are IANA names
+(`"Europe/Lisbon"`) or `zoneinfo.ZoneInfo` objects.  Working time has minute
+resolution: a datetime with seconds is taken at its minute (floor).
 
 Public API
 ----------
-``localize(naive, tz) -> datetime``
-    Local wall time -> instant (UTC).  *Time zones and DST*:
-
-    * a wall time that does not exist (spring-forward gap) moves forward to the
-      first valid instant after the gap, i.e. the end of the gap: 02:30 on a
-      New York spring-forward night is 03:00 EDT; 02:15 on a Lord Howe
-      spring-forward night is 02:30 (+11:00).  The gap end is computed exactly
-      (any length: 30 minutes, 1 hour, a whole day: every local time of
-      2011-12-30 in Pacific/Apia maps to 2011-12-31 00:00 +14:00);
-    * an ambiguous wall time (fall-back overlap) takes the first occurrence
-      (``fold=0``, the earlier instant).
-
-``to_local(instant, tz) -> datetime``
-    Instant -> naive local wall time (``fold`` set on the second occurrence
-    of an ambiguous time; ``.weekday()``, ``.date()`` etc. are local).
-
-``add_days(instant, n, tz) -> datetime``
-    Calendar days: the same local clock time ``n`` days later (``n < 0``:
-    earlier), localized by the rule above.  ``after 1 day`` keeps the local
-    clock time across a DST change; ``after 24h`` is ``instant + 24h``.
-
-``add_months(instant, n, tz) -> datetime`` / ``add_months_to_date(date, n) -> date``
-    Calendar months: the same local clock time on the same day of the month
-    ``n`` months later (earlier if ``n < 0``), the day clamped to the last
-    day of the target month (31 January + 1 month is 28 or 29 February; 29
-    February + 12 months is 28 February), localized by the rule above.
-
-``next_time_of_day(instant, time, tz) -> datetime``
-    The next local ``time`` at or after ``instant``: today's ``time`` (local
-    date of ``instant``) if it localizes to an instant ``>= instant``, else
-    the next date's.  Fires exactly once per local date: on a spring-forward
-    day ``at 02:30`` fires at the gap end (03:00 in New York), on a fall-back
-    day ``at 01:30`` fires once, at the first occurrence.
+``localize``, ``to_local``, ``add_days``, ``next_time_of_day``, ``shift_wall``,
+``add_months``, ``add_months_to_date``
+    Local time and DST, re-exported from `flowc.localtime` (which also has
+    the integer-minute versions: ``zone_minutes(tz)``).
 
 ``WorkCalendar``
     Working time of a calendar (*Working hours*):
@@ -81,8 +54,11 @@ Public API
       - N days / N weeks (``Duration.days`` working days; a week is 7):
         the same local clock time as the moved start on the N-th next
         working day (a date with working time) after the start's date;
-        if that instant is not working it moves to ``next_working`` of it
-        (Saturday 10:00 + 1 day -> start Monday 09:00 -> Tuesday 09:00).
+        if that instant is not inside the hours (``start <= t < end``: a
+        closing time is not inside) it moves to ``next_working`` of it
+        (Saturday 10:00 + 1 day -> start Monday 09:00 -> Tuesday 09:00;
+        Friday 13:00 + 1 day with Saturday 09:00-13:00 -> not Saturday 13:00,
+        which is a closing time, but Monday 09:00).
         A start exactly at a closing time moves on first: Monday 18:00 +
         1 day -> start Tuesday 09:00 -> Wednesday 09:00.  The clock time is
         measured from the local midnight of the date whose hours hold the
@@ -107,16 +83,35 @@ Public API
         day is Monday 09:00 (an opening time is a working moment), but
         Saturday 10:00 - 1 day is *Thursday* 18:00: the start moves back to
         Friday 18:00, and Friday is the start's own day.
-    * ``working_date(local_date, n)``: the n-th date with working time after
-      (n > 0) or before (n < 0) a local date, which itself never counts;
+    * ``next_working_at(t, time)``: the next local ``time`` at or after ``t``
+      (``next_time_of_day``) that is working time (``is_working``), for
+      ``at TIME in CAL hours``; only dates with working time are visited.
+    * ``has_working_time()``: False when no weekday has hours and no open day
+      has any.  Every search is bounded (``MAX_SEARCH_DAYS``, 20 years of
+      dates after the start, or before it, `flowc.limits`):
+      ``NoWorkingTime`` (with ``limit=True``) is raised past the bound, and at
+      once on a calendar without working time.
+    * ``first_working_date(local_date, days)``: the first date with working
+      time in ``days`` dates from ``local_date`` on, or None (the checker's
+      "no working time for a year" warning).
+    * Whole working days (for `date` fields, which have no time of day):
+      ``working_date(local_date, n)``: the n-th date with working time after
+      (n > 0) or before (n < 0) a local date, which itself never counts (n ==
+      0: the date itself if it has working time, else the next one);
       ``nearest_working_date(local_date, step)``: the date itself when it has
       working time, else the next (step 1) or previous (step -1) one;
       ``opening(local_date)``: the start of its first working interval.
-      (Whole working days before or after a `date` field.)
-    * ``has_working_time()``: False when no weekday has hours and no open day
-      has any.  Every search is bounded (``MAX_SEARCH_DAYS``, 20 years of
-      dates after the start, or before it): ``NoWorkingTime`` is raised past
-      the bound, and at once on a calendar without working time.
+
+    The minute API: the same methods with a ``_min`` suffix take and return
+    epoch minutes (``next_working_min``, ``previous_working_min``,
+    ``is_working_min``, ``add_minutes_min(t, n)``, ``add_days_min(t, n)``,
+    ``subtract_minutes_min``, ``subtract_days_min``,
+    ``next_working_at_min(t, minute_of_day)``); ``zone`` is the calendar's
+    `localtime.MinuteZone`.  How it is fast: the working intervals of a
+    contiguous range of dates are kept in flat lists (starts, ends, the
+    working minutes before each interval, the date that holds it) and the
+    dates with working time in another, extended a year at a time in either
+    direction; an addition is a few bisections, whatever its length.
     * ``holiday_name(local_date)``: the public holiday's name or None
       (names of all sources, joined with "; ").  An unknown country or
       subdivision raises ``ValueError`` at the first holiday lookup.
@@ -133,25 +128,30 @@ The ``holidays`` package is imported lazily, on the first holiday lookup.
 """
 from __future__ import annotations
 
-import calendar
+import bisect
 import datetime as dt
 import functools
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
+
+from . import limits
+from .holidays_source import HolidaySources
+from .localtime import (EPOCH_ORDINAL, add_days, add_months, add_months_to_date, from_minutes,
+                        instant_minutes, localize, next_time_of_day, shift_wall, to_local,
+                        zone_minutes)
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import ir
 
 __all__ = [
     "NoWorkingTime", "WorkCalendar", "add_days", "add_months", "add_months_to_date", "localize",
-    "next_time_of_day", "to_local", "MAX_SEARCH_DAYS",
+    "next_time_of_day", "to_local", "shift_wall", "MAX_SEARCH_DAYS",
 ]
 
-UTC = dt.timezone.utc
-MAX_SEARCH_DAYS = 20 * 366  # how far (in local dates) any search may go
-_DAY = dt.timedelta(days=1)
-_SECOND = dt.timedelta(seconds=1)
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+MAX_SEARCH_DAYS = limits.MAX_WORKTIME_SEARCH_DAYS  # how far (in local dates) any search may go
+_CHUNK = 366  # dates added to the cached range at a time
+_FIRST_ORD = dt.date.min.toordinal() + 2
+_LAST_ORD = dt.date.max.toordinal() - 2
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 Ranges = tuple[tuple[int, int], ...]
@@ -159,105 +159,13 @@ Interval = tuple[dt.datetime, dt.datetime]
 
 
 class NoWorkingTime(Exception):
-    """The calendar has no working time (at all, or within the search bound)."""
+    """The calendar has no working time (at all, or within the search bound:
+    then `limit` is True)."""
 
+    def __init__(self, message: str, limit: bool = False) -> None:
+        super().__init__(message)
+        self.limit = limit
 
-# ------------------------------------------------------------------ local time
-
-def _zone(tz: str | dt.tzinfo) -> dt.tzinfo:
-    if isinstance(tz, str):
-        return ZoneInfo(tz)  # ZoneInfo caches instances per key
-    if isinstance(tz, dt.tzinfo):
-        return tz
-    raise TypeError(f"expected a time zone name or tzinfo, got {tz!r}")
-
-
-def _instant(t: dt.datetime) -> dt.datetime:
-    if t.tzinfo is None or t.utcoffset() is None:
-        raise ValueError(f"expected an aware datetime (an instant), got naive {t!r}")
-    return t.astimezone(UTC)
-
-
-def _wall(t: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    return t.astimezone(zone).replace(tzinfo=None)
-
-
-def _seconds(t: dt.datetime) -> int:
-    return (t - _EPOCH) // _SECOND
-
-
-def localize(naive: dt.datetime, tz: str | dt.tzinfo) -> dt.datetime:
-    """Local wall time -> instant in UTC (gap: its end; overlap: the first occurrence)."""
-    if naive.tzinfo is not None:
-        raise ValueError(f"expected a naive local datetime, got {naive!r}")
-    zone = _zone(tz)
-    wall = naive.replace(fold=0)
-    u0 = wall.replace(tzinfo=zone).astimezone(UTC)
-    if _wall(u0, zone) == wall:  # exists; fold=0 is the first occurrence if ambiguous
-        return u0
-    # In a gap: fold=0 and fold=1 read the wall time with the offsets before and
-    # after the transition; the transition instant T lies between the two.  The
-    # answer is the first instant whose wall time is >= `wall` (that is T, whose
-    # wall time is the end of the gap).  Transitions fall on whole seconds.
-    u1 = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    lo, hi = min(u0, u1), max(u0, u1)
-    lo_s = _seconds(lo)              # floor: wall(lo_s) < wall
-    hi_s = -((-(hi - _EPOCH)) // _SECOND)  # ceil: wall(hi_s) >= wall
-    while hi_s - lo_s > 1:
-        mid = (lo_s + hi_s) // 2
-        if _wall(_EPOCH + dt.timedelta(seconds=mid), zone) >= wall:
-            hi_s = mid
-        else:
-            lo_s = mid
-    return _EPOCH + dt.timedelta(seconds=hi_s)
-
-
-def to_local(instant: dt.datetime, tz: str | dt.tzinfo) -> dt.datetime:
-    """Instant -> naive local wall time in `tz`."""
-    return _wall(_instant(instant), _zone(tz))
-
-
-def add_days(instant: dt.datetime, n: int, tz: str | dt.tzinfo) -> dt.datetime:
-    """The same local clock time `n` calendar days later (earlier if n < 0)."""
-    zone = _zone(tz)
-    return localize(_wall(_instant(instant), zone) + dt.timedelta(days=n), zone)
-
-
-def add_months_to_date(d: dt.date, n: int) -> dt.date:
-    """The same day of the month `n` months later (earlier if n < 0), clamped
-    to the last day of the target month: 31 January + 1 -> 28/29 February.
-    OverflowError outside years 1 to 9999."""
-    index = d.year * 12 + (d.month - 1) + n
-    year, month = divmod(index, 12)
-    if not 1 <= year <= 9999:
-        raise OverflowError(f"{d.isoformat()} {'+' if n >= 0 else '-'} {abs(n)} months is out of range")
-    day = min(d.day, calendar.monthrange(year, month + 1)[1])
-    return dt.date(year, month + 1, day)
-
-
-def add_months(instant: dt.datetime, n: int, tz: str | dt.tzinfo) -> dt.datetime:
-    """Calendar months: the same local clock time on the same day of the month
-    `n` months later (earlier if n < 0), the day clamped to the target month's
-    last day, localized by the rule of `localize`."""
-    zone = _zone(tz)
-    wall = _wall(_instant(instant), zone)
-    return localize(dt.datetime.combine(add_months_to_date(wall.date(), n), wall.time()), zone)
-
-
-def next_time_of_day(instant: dt.datetime, time: dt.time, tz: str | dt.tzinfo) -> dt.datetime:
-    """The next local `time` at or after `instant` (today's if not past, else the next date's)."""
-    zone = _zone(tz)
-    t = _instant(instant)
-    day = _wall(t, zone).date()
-    clock = time.replace(tzinfo=None, fold=0)
-    for k in range(4):  # k >= 2 only after a fold that crosses midnight
-        cand = localize(dt.datetime.combine(day + k * _DAY, clock), zone)
-        if cand >= t:
-            return cand
-    raise AssertionError("unreachable: no time zone shifts by more than a day")  # pragma: no cover
-
-
-# ------------------------------------------------------------------ working calendars
 
 def _merge(ranges: Iterable[tuple[int, int]]) -> Ranges:
     """Union of ranges of minutes (overlapping or touching ranges merge)."""
@@ -270,10 +178,6 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> Ranges:
         else:
             out.append([s, e])
     return tuple((s, e) for s, e in out)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 @functools.lru_cache(maxsize=64)
@@ -292,6 +196,10 @@ def _from_ir_cached(cal: "ir.Calendar", tz: str) -> "WorkCalendar":
     )
 
 
+def _out_of_range() -> OverflowError:
+    return OverflowError("date value out of range")
+
+
 class WorkCalendar:
     """Working hours of one calendar in one time zone (see the module docstring)."""
 
@@ -304,7 +212,8 @@ class WorkCalendar:
         open: Iterable[tuple[Iterable[dt.date], Iterable[tuple[int, int]]]] = (),
         name: str = "calendar",
     ) -> None:
-        self.tz = _zone(tz)
+        self.zone = zone_minutes(tz)
+        self.tz = self.zone.zone
         self.name = name
         weekly = weekly or {}
         for day in weekly:
@@ -327,8 +236,17 @@ class WorkCalendar:
             for d in dates:
                 opened.setdefault(d, []).extend(rng)
         self._open: dict[dt.date, Ranges] = {d: _merge(r) for d, r in opened.items()}
-        self._holiday_objs: list[Any] | None = None  # built on first use
-        self._intervals: dict[dt.date, tuple[Interval, ...]] = {}
+        self._holidays = HolidaySources(self._sources)  # the package is loaded on first use
+        self._days: dict[int, tuple[tuple[int, int], ...]] = {}  # ordinal -> intervals (epoch minutes)
+        self._intervals: dict[dt.date, tuple[Interval, ...]] = {}  # the same as datetimes
+        # The cached range of dates [_lo, _hi): flat lists, see the module docstring.
+        self._lo = self._hi = 0
+        self._st: list[int] = []
+        self._en: list[int] = []
+        self._cum: list[int] = []   # working minutes before interval i (any base)
+        self._cend: list[int] = []  # _cum[i] + its length
+        self._day: list[int] = []   # ordinal of the date whose hours hold interval i
+        self._wd: list[int] = []    # ordinals of the dates with working time
 
     @classmethod
     def from_ir(cls, cal: "ir.Calendar", default_tz: str | ZoneInfo) -> "WorkCalendar":
@@ -341,43 +259,15 @@ class WorkCalendar:
         return _from_ir_cached(cal, tz)
 
     def __repr__(self) -> str:
-        return f"WorkCalendar({self.name!r}, {getattr(self.tz, 'key', self.tz)!r})"
+        return f"WorkCalendar({self.name!r}, {self.zone.key!r})"
 
     # -- the hours of a date ---------------------------------------------------
     def has_working_time(self) -> bool:
         return any(self._weekly) or any(self._open.values())
 
-    def _holidays(self) -> list[Any]:
-        if self._holiday_objs is None:
-            import holidays as _hol  # ~40-90 ms: only when a calendar needs it
-
-            objs = []
-            for country, subdiv in self._sources:
-                try:
-                    h = _hol.country_holidays(country, subdiv=subdiv, observed=True)
-                    lang = getattr(h, "default_language", None)
-                    if lang:  # names in the country's language, whatever the locale
-                        h = _hol.country_holidays(country, subdiv=subdiv, observed=True,
-                                                  language=lang)
-                except NotImplementedError as e:
-                    where = country + (f"-{subdiv}" if subdiv else "")
-                    raise ValueError(f"unknown holidays source {where!r}: {e}") from None
-                objs.append(h)  # expands lazily, year by year, and caches
-            self._holiday_objs = objs
-        return self._holiday_objs
-
     def holiday_name(self, local_date: dt.date) -> str | None:
         """The public holiday's name on `local_date` (any source), or None."""
-        if not self._sources:
-            return None
-        names: list[str] = []
-        for h in self._holidays():
-            name = h.get(local_date)
-            if name:
-                for part in name.split("; "):
-                    if part not in names:
-                        names.append(part)
-        return "; ".join(names) or None
+        return self._holidays.name(local_date) if self._sources else None
 
     def _is_closed(self, d: dt.date) -> bool:
         return any(first <= d <= last for first, last in self._closed)
@@ -390,16 +280,19 @@ class WorkCalendar:
             return ()
         return week
 
-    def intervals(self, local_date: dt.date) -> tuple[Interval, ...]:
-        """The working intervals (UTC instants, [start, end)) of a local date."""
-        got = self._intervals.get(local_date)
+    def _day_minutes(self, ordinal: int) -> tuple[tuple[int, int], ...]:
+        """The working intervals of a local date, in epoch minutes (cached)."""
+        got = self._days.get(ordinal)
         if got is not None:
             return got
-        midnight = dt.datetime.combine(local_date, dt.time())
-        out: list[list[dt.datetime]] = []
-        for s, e in self._ranges(local_date):
-            a = localize(midnight + dt.timedelta(minutes=s), self.tz)
-            b = localize(midnight + dt.timedelta(minutes=e), self.tz)
+        if not _FIRST_ORD <= ordinal <= _LAST_ORD:
+            raise _out_of_range()
+        midnight = (ordinal - EPOCH_ORDINAL) * 1440
+        localize_min = self.zone.localize
+        out: list[list[int]] = []
+        for s, e in self._ranges(dt.date.fromordinal(ordinal)):
+            a = localize_min(midnight + s)
+            b = localize_min(midnight + e)
             if b <= a:  # the whole range is inside a skipped stretch of clock time
                 continue
             if out and a <= out[-1][1]:
@@ -407,12 +300,20 @@ class WorkCalendar:
             else:
                 out.append([a, b])
         got = tuple((a, b) for a, b in out)
-        self._intervals[local_date] = got
+        self._days[ordinal] = got
+        return got
+
+    def intervals(self, local_date: dt.date) -> tuple[Interval, ...]:
+        """The working intervals (UTC instants, [start, end)) of a local date."""
+        got = self._intervals.get(local_date)
+        if got is None:
+            got = self._intervals[local_date] = tuple(
+                (from_minutes(a), from_minutes(b)) for a, b in self._day_minutes(local_date.toordinal()))
         return got
 
     def closed_reason(self, local_date: dt.date) -> str | None:
         """Why a local date has no working time (None when it has some)."""
-        if self.intervals(local_date):
+        if self._day_minutes(local_date.toordinal()):
             return None
         if local_date not in self._open:
             name = self.holiday_name(local_date)
@@ -427,171 +328,282 @@ class WorkCalendar:
             return "open day without hours (the calendar has no usual hours)"
         return "its hours fall in a clock change"
 
-    # -- walking over intervals ------------------------------------------------
-    def _check(self) -> None:
+    def first_working_date(self, local_date: dt.date, days: int) -> dt.date | None:
+        """The first date with working time among `days` dates from `local_date` on."""
         if not self.has_working_time():
-            raise NoWorkingTime(f"calendar {self.name} has no working time: no weekday has hours "
-                                "and no open day is given")
+            return None
+        first = local_date.toordinal()
+        last = min(first + days - 1, _LAST_ORD)
+        self._cover(first, last + 1)
+        k = bisect.bisect_left(self._wd, first)
+        if k < len(self._wd) and self._wd[k] <= last:
+            return dt.date.fromordinal(self._wd[k])
+        return None
 
-    def _too_far(self, start: dt.date, direction: str) -> NoWorkingTime:
-        return NoWorkingTime(
-            f"calendar {self.name}: no result within {MAX_SEARCH_DAYS} days {direction} {start} "
-            "(no working time there, or the duration is too long)")
-
-    def _forward(self, t: dt.datetime) -> Iterator[tuple[dt.date, dt.datetime, dt.datetime]]:
-        """(date, start, end) of every interval with end >= t, in order, within the bound."""
-        self._check()
-        first = _wall(t, self.tz).date() - _DAY
-        for k in range(MAX_SEARCH_DAYS + 1):
-            d = first + k * _DAY
-            for a, b in self.intervals(d):
-                if b >= t:
-                    yield d, a, b
-        raise self._too_far(first, "after")
-
-    def _backward(self, t: dt.datetime) -> Iterator[tuple[dt.date, dt.datetime, dt.datetime]]:
-        """(date, start, end) of every interval with start <= t, latest first, within the bound."""
-        self._check()
-        first = _wall(t, self.tz).date() + _DAY
-        for k in range(MAX_SEARCH_DAYS + 1):
-            d = first - k * _DAY
-            for a, b in reversed(self.intervals(d)):
-                if a <= t:
-                    yield d, a, b
-        raise self._too_far(first, "before")
-
-    def _working_dates(self, d: dt.date, step: int) -> Iterator[dt.date]:
-        """The dates with working time after (step=1) or before (step=-1) `d`."""
-        for k in range(1, MAX_SEARCH_DAYS + 1):
-            day = d + k * step * _DAY
-            if self.intervals(day):
-                yield day
-        raise self._too_far(d, "after" if step > 0 else "before")
-
-    def _start_forward(self, t: dt.datetime) -> tuple[dt.date, dt.datetime]:
-        """next_working(t) and the date whose interval holds it."""
-        for d, a, b in self._forward(t):
-            if b > t:
-                return d, max(a, t)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _start_backward(self, t: dt.datetime) -> tuple[dt.date, dt.datetime]:
-        """previous_working(t) and the date whose interval holds it."""
-        for d, a, b in self._backward(t):
-            return d, min(b, t)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    # -- working days (for `date` fields, which have no time of day) -----------
     def working_date(self, local_date: dt.date, n: int) -> dt.date:
-        """The n-th date with working time after `local_date` (n > 0) or
-        before it (n < 0); `local_date` itself never counts.  n == 0: the date
-        itself if it has working time, else the next one.  NoWorkingTime past
-        the search bound."""
-        self._check()
+        """The n-th date with working time after (n > 0) or before (n < 0) `local_date`."""
+        o = local_date.toordinal()
         if n == 0:
-            if self.intervals(local_date):
+            if self._day_minutes(o):
                 return local_date
             n = 1
-        step = 1 if n > 0 else -1
-        for k, day in enumerate(self._working_dates(local_date, step), 1):
-            if k == abs(n):
-                return day
-        raise AssertionError("unreachable")  # pragma: no cover
+        self._cover(o - 1, o + 2)
+        while True:
+            k = bisect.bisect_right(self._wd, o) + n - 1 if n > 0 else bisect.bisect_left(self._wd, o) + n
+            if 0 <= k < len(self._wd):
+                return dt.date.fromordinal(self._wd[k])
+            self._more(o, 1 if n > 0 else -1, "working day")
 
     def nearest_working_date(self, local_date: dt.date, step: int) -> dt.date:
-        """`local_date` if it has working time, else the first date with working
-        time after it (step=1) or before it (step=-1)."""
-        self._check()
-        if self.intervals(local_date):
-            return local_date
-        return next(self._working_dates(local_date, step))
+        """`local_date` if it has working time, else the next (step 1) or previous (-1) one."""
+        return local_date if self._day_minutes(local_date.toordinal()) else self.working_date(local_date, step)
 
     def opening(self, local_date: dt.date) -> dt.datetime:
         """The start of the first working interval of a local date (it must have one)."""
-        got = self.intervals(local_date)
+        got = self._day_minutes(local_date.toordinal())
         if not got:
             raise NoWorkingTime(f"calendar {self.name}: {local_date.isoformat()} has no working time")
-        return got[0][0]
+        return from_minutes(got[0][0])
 
-    # -- public queries --------------------------------------------------------
-    def is_working(self, instant: dt.datetime) -> bool:
+    # -- the cached range of dates ---------------------------------------------
+    def _build(self, lo: int, hi: int, base: int):
+        """Flat lists for the dates [lo, hi), the first interval's count at `base`."""
+        st, en, cum, cend, day, wd = [], [], [], [], [], []
+        total = base
+        for o in range(lo, hi):
+            ivs = self._day_minutes(o)
+            if ivs:
+                wd.append(o)
+            for a, b in ivs:
+                st.append(a)
+                en.append(b)
+                day.append(o)
+                cum.append(total)
+                total += b - a
+                cend.append(total)
+        return st, en, cum, cend, day, wd, total
+
+    def _cover(self, lo: int, hi: int) -> None:
+        """Extend the cached range to include the dates [lo, hi)."""
+        lo, hi = max(lo, _FIRST_ORD), min(hi, _LAST_ORD + 1)
+        if not self._st and self._lo == self._hi:
+            st, en, cum, cend, day, wd, _ = self._build(lo, hi, 0)
+            self._st, self._en, self._cum, self._cend, self._day, self._wd = st, en, cum, cend, day, wd
+            self._lo, self._hi = lo, hi
+            return
+        if hi > self._hi:
+            base = self._cend[-1] if self._cend else 0
+            st, en, cum, cend, day, wd, _ = self._build(self._hi, hi, base)
+            self._st += st
+            self._en += en
+            self._cum += cum
+            self._cend += cend
+            self._day += day
+            self._wd += wd
+            self._hi = hi
+        if lo < self._lo:
+            st, en, cum, cend, day, wd, total = self._build(lo, self._lo, 0)
+            shift = (self._cum[0] if self._cum else 0) - total
+            self._st = st + self._st
+            self._en = en + self._en
+            self._cum = [c + shift for c in cum] + self._cum
+            self._cend = [c + shift for c in cend] + self._cend
+            self._day = day + self._day
+            self._wd = wd + self._wd
+            self._lo = lo
+
+    def _date_of(self, t: int) -> int:
+        """The local date (ordinal) of an epoch minute."""
+        return EPOCH_ORDINAL + self.zone.to_wall(t) // 1440
+
+    def _more(self, origin: int, step: int, what: str) -> None:
+        """Add a chunk of dates after (step 1) or before (-1) the cached range,
+        within MAX_SEARCH_DAYS of the date `origin`; NoWorkingTime past it."""
+        if not self.has_working_time():
+            raise NoWorkingTime(f"calendar {self.name} has no working time: no weekday has hours "
+                                "and no open day is given")
+        if step > 0:
+            end = origin + MAX_SEARCH_DAYS + 2
+            if self._hi >= end:
+                raise self._too_far(origin, "after", what)
+            if self._hi > _LAST_ORD:
+                raise _out_of_range()
+            self._cover(self._hi, min(self._hi + _CHUNK, end))
+        else:
+            end = origin - MAX_SEARCH_DAYS - 1
+            if self._lo <= end:
+                raise self._too_far(origin, "before", what)
+            if self._lo <= _FIRST_ORD:
+                raise _out_of_range()
+            self._cover(max(self._lo - _CHUNK, end), self._lo)
+
+    def _too_far(self, origin: int, direction: str, what: str) -> NoWorkingTime:
+        return NoWorkingTime(
+            f"calendar {self.name}: no {what} within {MAX_SEARCH_DAYS} days {direction} "
+            f"{dt.date.fromordinal(origin).isoformat()} (the search for working time stops there)",
+            limit=True)
+
+    def _start_forward(self, t: int) -> tuple[int, int]:
+        """(next_working(t), the index of its interval)."""
+        d = self._date_of(t)
+        self._cover(d - 1, d + 2)
+        while True:
+            i = bisect.bisect_right(self._en, t)
+            if i < len(self._en):
+                st = self._st[i]
+                return (st if st > t else t), i
+            self._more(d, 1, "working time")
+
+    def _start_backward(self, t: int) -> tuple[int, int]:
+        """(previous_working(t), the index of its interval)."""
+        d = self._date_of(t)
+        self._cover(d - 1, d + 2)
+        while True:
+            i = bisect.bisect_right(self._st, t) - 1
+            if i >= 0:
+                en = self._en[i]
+                return (en if en < t else t), i
+            self._more(d, -1, "working time")
+
+    # -- public queries, minutes -----------------------------------------------
+    def is_working_min(self, t: int) -> bool:
         """Inside a working interval; opening and closing times count as within."""
-        t = _instant(instant)
         if not self.has_working_time():
             return False
-        try:
-            for _, a, _b in self._forward(t):
-                return a <= t
-        except NoWorkingTime:  # nothing within the bound after t
-            pass
-        return False
+        d = self._date_of(t)
+        self._cover(d - 1, d + 2)
+        i = bisect.bisect_left(self._en, t)
+        return i < len(self._en) and self._st[i] <= t
+
+    def next_working_min(self, t: int) -> int:
+        return self._start_forward(t)[0]
+
+    def previous_working_min(self, t: int) -> int:
+        return self._start_backward(t)[0]
+
+    def add_minutes_min(self, t: int, n: int) -> int:
+        """`n` minutes of working time after `t`."""
+        if n < 0:
+            raise ValueError(f"negative duration {n} minutes")
+        start, i = self._start_forward(t)
+        target = self._cum[i] + (start - self._st[i]) + n
+        origin = self._date_of(start)
+        while True:
+            j = bisect.bisect_left(self._cend, target, i)
+            if j < len(self._cend):
+                return self._st[j] + (target - self._cum[j])
+            self._more(origin, 1, "result")
+
+    def subtract_minutes_min(self, t: int, n: int) -> int:
+        """`n` minutes of working time before `t`."""
+        if n < 0:
+            raise ValueError(f"negative duration {n} minutes")
+        start, i = self._start_backward(t)
+        origin = self._date_of(start)
+        while True:
+            target = self._cum[i] + (start - self._st[i]) - n
+            j = bisect.bisect_right(self._cum, target, 0, i + 1) - 1
+            if j >= 0:
+                return self._st[j] + (target - self._cum[j])
+            before = len(self._st)
+            self._more(origin, -1, "result")
+            i += len(self._st) - before  # the lists grew at the front
+
+    def _clock(self, start: int, i: int) -> int:
+        """The local clock time of `start`, from the midnight of the date whose hours hold it."""
+        return self.zone.to_wall(start) - (self._day[i] - EPOCH_ORDINAL) * 1440
+
+    def add_days_min(self, t: int, n: int) -> int:
+        """`n` working days after `t` (see the module docstring)."""
+        if n < 0:
+            raise ValueError(f"negative duration {n} days")
+        start, i = self._start_forward(t)
+        if n == 0:
+            return start
+        day = self._day[i]
+        clock = self._clock(start, i)
+        while True:
+            k = bisect.bisect_right(self._wd, day) + n - 1
+            if k < len(self._wd):
+                break
+            self._more(day, 1, "result")
+        target = self._wd[k]
+        cand = self.zone.localize((target - EPOCH_ORDINAL) * 1440 + clock)
+        return self._start_forward(cand)[0]  # itself when inside the hours
+
+    def subtract_days_min(self, t: int, n: int) -> int:
+        """`n` working days before `t` (see the module docstring)."""
+        if n < 0:
+            raise ValueError(f"negative duration {n} days")
+        start, i = self._start_backward(t)
+        if n == 0:
+            return start
+        day = self._day[i]
+        clock = self._clock(start, i)
+        while True:
+            k = bisect.bisect_left(self._wd, day) - n
+            if k >= 0:
+                break
+            self._more(day, -1, "result")
+        target = self._wd[k]
+        cand = self.zone.localize((target - EPOCH_ORDINAL) * 1440 + clock)
+        return cand if self.is_working_min(cand) else self._start_backward(cand)[0]
+
+    def next_working_at_min(self, t: int, minute_of_day: int) -> int:
+        """The next local `minute_of_day` at or after `t` that is working time."""
+        zone = self.zone
+        first = zone.next_time_of_day(t, minute_of_day)
+        if self.is_working_min(first):
+            return first
+        origin = self._date_of(t)
+        k = bisect.bisect_left(self._wd, self._date_of(first) - 1)
+        seen = first
+        while True:
+            while k >= len(self._wd):
+                self._more(origin, 1, f"working {minute_of_day // 60:02d}:{minute_of_day % 60:02d}")
+            d = self._wd[k]
+            # a time of day is working on a working date, or at its 24:00 closing
+            for o in (d, d + 1):
+                cand = zone.localize((o - EPOCH_ORDINAL) * 1440 + minute_of_day)
+                if cand > seen and self.is_working_min(cand):
+                    return cand
+            k += 1
+
+    # -- public queries, datetimes ---------------------------------------------
+    def is_working(self, instant: dt.datetime) -> bool:
+        """Inside a working interval; opening and closing times count as within."""
+        return self.is_working_min(instant_minutes(instant))
 
     def next_working(self, instant: dt.datetime) -> dt.datetime:
         """`instant` if start <= instant < end of an interval, else the next start."""
-        return self._start_forward(_instant(instant))[1]
+        return from_minutes(self.next_working_min(instant_minutes(instant)))
 
     def previous_working(self, instant: dt.datetime) -> dt.datetime:
         """`instant` if start <= instant <= end of an interval, else the previous end."""
-        return self._start_backward(_instant(instant))[1]
+        return from_minutes(self.previous_working_min(instant_minutes(instant)))
 
-    # -- arithmetic ------------------------------------------------------------
+    def next_working_at(self, instant: dt.datetime, time: dt.time) -> dt.datetime:
+        """The next local `time` at or after `instant` that is working time."""
+        return from_minutes(self.next_working_at_min(instant_minutes(instant),
+                                                     time.hour * 60 + time.minute))
+
     @staticmethod
-    def _split(duration: Any) -> tuple[int | None, dt.timedelta | None]:
-        if isinstance(duration, dt.timedelta):
-            work = duration
-            if work < dt.timedelta(0):
-                raise ValueError(f"negative duration {duration}")
-            return None, work
-        if duration.amount < 0:
+    def _split(duration: Any) -> tuple[int | None, int | None]:
+        if (duration < dt.timedelta(0)) if isinstance(duration, dt.timedelta) else duration.amount < 0:
             raise ValueError(f"negative duration {duration}")
-        if duration.is_days:
-            return duration.days, None
-        return None, dt.timedelta(minutes=duration.minutes)
+        if isinstance(duration, dt.timedelta):
+            return None, duration // dt.timedelta(minutes=1)
+        return (duration.days, None) if duration.is_days else (None, duration.minutes)
 
     def add(self, instant: dt.datetime, duration: "ir.Duration | dt.timedelta") -> dt.datetime:
-        """`duration` of working time after `instant` (see the module docstring).
-
-        A `timedelta` counts as working time (like minutes/hours)."""
-        t = _instant(instant)
+        """`duration` of working time after `instant` (a `timedelta` counts like minutes)."""
         days, work = self._split(duration)
-        day, start = self._start_forward(t)
-        if days is not None:
-            if days == 0:
-                return start
-            clock = _wall(start, self.tz) - dt.datetime.combine(day, dt.time())
-            for n, target in enumerate(self._working_dates(day, 1), 1):
-                if n == days:
-                    break
-            cand = localize(dt.datetime.combine(target, dt.time()) + clock, self.tz)
-            return cand if self.is_working(cand) else self.next_working(cand)
-        left = work
-        for _, a, b in self._forward(start):
-            cur = max(a, start)
-            avail = b - cur
-            if left <= avail:
-                return cur + left
-            left -= avail
-        raise AssertionError("unreachable")  # pragma: no cover
+        t = instant_minutes(instant)
+        return from_minutes(self.add_days_min(t, days) if days is not None else self.add_minutes_min(t, work))
 
     def subtract(self, instant: dt.datetime, duration: "ir.Duration | dt.timedelta") -> dt.datetime:
         """`duration` of working time before `instant` (see the module docstring)."""
-        t = _instant(instant)
         days, work = self._split(duration)
-        day, start = self._start_backward(t)
-        if days is not None:
-            if days == 0:
-                return start
-            clock = _wall(start, self.tz) - dt.datetime.combine(day, dt.time())
-            for n, target in enumerate(self._working_dates(day, -1), 1):
-                if n == days:
-                    break
-            cand = localize(dt.datetime.combine(target, dt.time()) + clock, self.tz)
-            return cand if self.is_working(cand) else self.previous_working(cand)
-        left = work
-        for _, a, b in self._backward(start):
-            cur = min(b, start)
-            avail = cur - a
-            if left <= avail:
-                return cur - left
-            left -= avail
-        raise AssertionError("unreachable")  # pragma: no cover
+        t = instant_minutes(instant)
+        return from_minutes(self.subtract_days_min(t, days) if days is not None
+                            else self.subtract_minutes_min(t, work))
