@@ -170,7 +170,13 @@ def plan(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str) ->
     rec = run.record
     try:
         due, words = plan_due(sim, run, base, base_what)
-    except (workcal.NoWorkingTime, ValueError, EvalError) as e:
+    except workcal.NoWorkingTime as e:
+        due, words = None, str(e)
+        if e.limit:  # the search for working time went past its bound
+            sim.error = True
+            sim.errors.append(words)
+            sim.emit("limit", rec, reason=f"{words}: robot {run.robot.name.value} fails")
+    except (ValueError, EvalError) as e:
         due, words = None, str(e)
     except OverflowError:  # a calendar search that runs past year 9999
         due, words = None, f"the due time is out of range ({RANGE_WORDS})"

@@ -34,12 +34,16 @@ def cal_phrase(sim: "Simulation", name: str) -> str:
 
 
 def shift(sim: "Simulation", base: dt.datetime, d: ir.Duration, sign: int, cal: workcal.WorkCalendar | None,
-          tz: str | None = None) -> dt.datetime:
+          tz: str | None = None, wall: dt.datetime | None = None) -> dt.datetime:
     """`base` plus (sign 1) or minus (sign -1) a duration: working time in
-    `cal`, else calendar days (same clock time, in `tz`) or minutes."""
+    `cal`, else calendar days (same clock time, in `tz`) or minutes.  Calendar
+    days on `wall` (the base's wall time when known: a date field) are counted
+    on the wall clock and localized once, afterwards."""
     try:
         if cal is not None:
             out = cal.add(base, d) if sign > 0 else cal.subtract(base, d)
+        elif d.is_days and wall is not None:
+            out = workcal.localize(workcal.shift_wall(wall, sign * d.days), tz or sim.tz)
         elif d.is_days:
             out = workcal.add_days(base, sign * d.days, tz or sim.tz)
         else:
@@ -85,18 +89,20 @@ def plan_due(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str
         value = field_value(sim, rec, path)
         if value is None:
             return None, f"{rel.field.text} is empty, so `{rel.duration} {rel.direction} {rel.field.text}` has no date"
+        wall = None
         if isinstance(value, dt.datetime):
             anchor = value
             shown = sim.fmt(anchor)
         elif isinstance(value, dt.date):
             clock = t.at_time or dt.time(0, 0)
             at_time_used = t.at_time is not None
-            anchor = workcal.localize(dt.datetime.combine(value, clock), tz)
+            wall = dt.datetime.combine(value, clock)
+            anchor = workcal.localize(wall, tz)
             shown = f"{value.isoformat()}" + (f" {clock:%H:%M}" if at_time_used else "")
         else:
             return None, f"{rel.field.text} is not a date ({show_value(sim, value)})"
         sign = -1 if rel.direction == "before" else 1
-        due = shift(sim, anchor, rel.duration, sign, cal, tz)
+        due = shift(sim, anchor, rel.duration, sign, cal, tz, wall)
         span = (min(anchor, due), max(anchor, due))
         words = f"{amount(rel.duration, cal is not None)} {rel.direction} {rel.field.text} ({shown}){working}"
     elif t.delay is not None:
@@ -111,14 +117,10 @@ def plan_due(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str
         words = base_what
     if t.at_time is not None and not at_time_used:
         first = due
-        due = workcal.next_time_of_day(due, t.at_time, tz)
-        if cal is not None:
-            for _ in range(workcal.MAX_SEARCH_DAYS):
-                if cal.is_working(due):
-                    break
-                due = workcal.next_time_of_day(due + dt.timedelta(minutes=1), t.at_time, tz)
-            else:
-                raise workcal.NoWorkingTime(f"calendar {cal.name}: {t.at_time:%H:%M} is never working time")
+        if cal is not None:  # the first TIME that is working time, within the search bound
+            due = cal.next_working_at(due, t.at_time)
+        else:
+            due = workcal.next_time_of_day(due, t.at_time, tz)
         clock = f"{t.at_time:%H:%M}" + (f" ({tz})" if tz != sim.tz else "")
         if t.delay is None and t.relative is None and due >= first:
             words = f"the next {clock} after {base_what}" + (

@@ -1,0 +1,170 @@
+"""Calendar days on the wall clock, closing times and the bounded search for
+working time, through the whole simulator (issue 13, items 7, 11 and 13).
+
+* `N days before/after FIELD [at TIME]` on a `date` field: the days are
+  counted on wall-clock dates and times first, and the DST rule (a gap's
+  wall time is its end, an overlap's the first occurrence) applies once, to
+  the final wall time (docs/language.md, *Date fields*).  Table: the cases of
+  the issue (Santiago, New York, Lisbon, Apia); property: random IANA zones,
+  dates around every transition of 2010-2030, against a minute-stepping
+  oracle.
+* `after N days in CAL hours` landing exactly on a closing time moves to the
+  next opening (a closing time is not inside the hours).
+* A search for working time past its bound (20 years) fails the robot with a
+  `limit` line, promptly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import time
+import zoneinfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flowc.simulate import run_simulate
+from test_localtime_minutes import ZONES, oracle_localize, transitions
+from flowc.localtime import from_minutes, wall_minutes
+
+LONG = os.environ.get("FLOWC_FUZZ") == "long"
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def run(tmp_path, text: str) -> list[dict]:
+    p = tmp_path / "days.flow"
+    p.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run_simulate([str(p)], (), "jsonl", None, False, out=out, err=err)
+    assert code in (0, 1), err.getvalue()
+    assert "error[" not in err.getvalue(), err.getvalue()
+    return [json.loads(x) for x in out.getvalue().splitlines()]
+
+
+def flow(tz: str, timing: str, fields: str, start: str, calendar: str = "") -> str:
+    return (f'timezone "{tz}"\nemployee ana\n{calendar}\n'
+            "entity deal {\n  due: optional date\n}\n"
+            f'pipeline p for deal {{\n  stage s {{\n    robot r: notify responsible "x" {timing}\n  }}\n}}\n'
+            f"scenario t {{\n  start {start}\n  run for 3 days\n"
+            f"  record d: deal in s {{\n    {fields}\n  }}\n}}\n")
+
+
+def due(lines: list[dict], tz: str) -> str:
+    for x in lines:
+        if x.get("robot") == "r" and x["kind"] in ("scheduled", "done", "failed", "skipped"):
+            when = x.get("due") or x["at"]
+            t = dt.datetime.fromisoformat(when).astimezone(zoneinfo.ZoneInfo(tz))
+            return f"{DAYS[t.weekday()]} {t:%Y-%m-%d %H:%M}"
+    raise AssertionError("robot r never planned")
+
+
+#: (zone, due date, timing, expected due, why) -- language.md#date-fields
+WALL_ROWS = [
+    # Santiago: 2026-09-06 00:00 does not exist (00:00 -> 01:00); one day either side, 00:00 exists
+    ("America/Santiago", "2026-09-06", "1 day after due", "Mon 2026-09-07 00:00"),
+    ("America/Santiago", "2026-09-06", "1 day before due", "Sat 2026-09-05 00:00"),
+    # ... and on the date itself, the gap's end
+    ("America/Santiago", "2026-09-05", "1 day after due", "Sun 2026-09-06 01:00"),
+    # New York: 02:30 on 2026-03-08 does not exist; on 03-09 it does
+    ("America/New_York", "2026-03-08", "1 day after due at 02:30", "Mon 2026-03-09 02:30"),
+    ("America/New_York", "2026-03-07", "1 day after due at 02:30", "Sun 2026-03-08 03:00"),
+    # Lisbon: 01:30 on 2026-03-29 does not exist
+    ("Europe/Lisbon", "2026-03-29", "2 days after due at 01:30", "Tue 2026-03-31 01:30"),
+    # Apia: 2011-12-30 was skipped
+    ("Pacific/Apia", "2011-12-30", "2 days after due at 00:00", "Sun 2012-01-01 00:00"),
+    ("Pacific/Apia", "2011-12-30", "1 day before due", "Thu 2011-12-29 00:00"),
+    # New York: 01:30 on 2026-11-01 is ambiguous: the first occurrence (EDT)
+    ("America/New_York", "2026-10-31", "1 day after due at 01:30", "Sun 2026-11-01 01:30"),
+]
+
+
+@pytest.mark.parametrize("tz, date, timing, want", WALL_ROWS, ids=[f"{r[0]}-{r[2]}" for r in WALL_ROWS])
+def test_days_are_counted_on_the_wall_clock(tmp_path, tz, date, timing, want):
+    start = (dt.date.fromisoformat(date) - dt.timedelta(days=3)).isoformat() + " 12:00"
+    lines = run(tmp_path, flow(tz, timing, f"due {date}", start))
+    assert due(lines, tz) == want
+    if tz == "America/New_York" and "01:30" in timing:  # the first occurrence: EDT, -04:00
+        at = next(x.get("due") for x in lines if x.get("robot") == "r" and x["kind"] == "scheduled")
+        assert at.endswith("-04:00")
+
+
+@st.composite
+def wall_cases(draw):
+    key = draw(st.sampled_from(ZONES))
+    trans = transitions(key)
+    if trans:
+        around = draw(st.sampled_from(trans)).date()
+    else:
+        around = dt.date(draw(st.integers(2010, 2030)), draw(st.integers(1, 12)), 15)
+    target = around + dt.timedelta(days=draw(st.integers(-1, 1)))
+    n = draw(st.integers(-3, 3).filter(bool))
+    clock = draw(st.one_of(st.none(), st.tuples(st.integers(0, 23), st.sampled_from((0, 15, 30, 59)))))
+    return key, target - dt.timedelta(days=n), n, clock
+
+
+@settings(max_examples=400 if LONG else 25, deadline=None, derandomize=not LONG, database=None)
+@given(wall_cases())
+def test_days_on_the_wall_clock_match_minute_stepping(tmp_path_factory, case):
+    key, date, n, clock = case
+    timing = f"{abs(n)} day{'s' if abs(n) > 1 else ''} {'after' if n > 0 else 'before'} due"
+    hh, mm = clock or (0, 0)
+    if clock is not None:
+        timing += f" at {hh:02d}:{mm:02d}"
+    start = (min(date, date + dt.timedelta(days=n)) - dt.timedelta(days=2)).isoformat() + " 12:00"
+    lines = run(tmp_path_factory.mktemp("p"), flow(key, timing, f"due {date.isoformat()}", start))
+    wall = dt.datetime.combine(date + dt.timedelta(days=n), dt.time(hh, mm))
+    want = from_minutes(oracle_localize(wall_minutes(wall), zoneinfo.ZoneInfo(key)))
+    assert due(lines, key) == f"{DAYS[want.astimezone(zoneinfo.ZoneInfo(key)).weekday()]} " \
+        f"{want.astimezone(zoneinfo.ZoneInfo(key)):%Y-%m-%d %H:%M}", (key, date, n, clock)
+
+
+# ------------------------------------------------------------------ closing times (item 11)
+
+SATURDAY = 'calendar c {\n  hours mon-fri 09:00-18:00\n  hours sat 09:00-13:00\n}'
+
+
+@pytest.mark.parametrize("start, timing, want", [
+    # language.md#working-hours: N days is the same clock time on the N-th working day, *inside* its
+    # hours; Saturday closes at 13:00, and a closing time is not inside: Monday's opening
+    ("2026-03-06 13:00", "after 1 day in c hours", "Mon 2026-03-09 09:00"),
+    # one minute earlier is inside
+    ("2026-03-06 12:59", "after 1 day in c hours", "Sat 2026-03-07 12:59"),
+    # minutes may end at a closing time (the work ends there)
+    ("2026-03-07 12:45", "after 15m in c hours", "Sat 2026-03-07 13:00"),
+])
+def test_a_day_count_never_ends_at_a_closing_time(tmp_path, start, timing, want):
+    text = (f'timezone "UTC"\nemployee ana\n{SATURDAY}\n'
+            f'pipeline p for deal {{\n  stage s {{\n    robot r: notify responsible "x" {timing}\n  }}\n}}\n'
+            f"scenario t {{\n  start {start}\n  run for 5 days\n  record d: deal in s\n}}\n")
+    assert due(run(tmp_path, text), "UTC") == want
+
+
+# ------------------------------------------------------------------ the bounded search (item 13)
+
+def test_working_time_19_years_away_is_found_promptly(tmp_path):
+    cal_ = 'calendar c {\n  hours mon-fri 09:00-18:00\n  closed 2026-01-01..2044-12-31\n}'
+    records = "\n".join(f"  record d{i}: deal in s" for i in range(10))
+    text = (f'timezone "UTC"\nemployee ana\n{cal_}\n'
+            'pipeline p for deal {\n  stage s {\n    robot r: notify responsible "x" at 09:00 in c hours\n  }\n}\n'
+            f"scenario t {{\n  start 2026-03-02 08:00\n  run for 1 day\n{records}\n}}\n")
+    t0 = time.process_time()
+    lines = run(tmp_path, text)
+    assert time.process_time() - t0 < 10  # was 97 s; a hang is what this catches
+    dues = {x["due"] for x in lines if x["kind"] == "scheduled"}
+    assert dues == {"2045-01-02T09:00:00+00:00"}
+
+
+def test_a_search_past_the_bound_is_a_limit(tmp_path):
+    cal_ = 'calendar c {\n  hours mon-fri 09:00-18:00\n  closed 2026-01-01..2099-12-31\n}'
+    text = (f'timezone "UTC"\nemployee ana\n{cal_}\n'
+            'pipeline p for deal {\n  stage s {\n    robot r: notify responsible "x" after 1h in c hours\n  }\n}\n'
+            "scenario t {\n  start 2026-03-02 08:00\n  run for 1 day\n  record d: deal in s\n}\n")
+    lines = run(tmp_path, text)
+    kinds = [x["kind"] for x in lines]
+    assert "limit" in kinds and "failed" in kinds
+    limit = next(x for x in lines if x["kind"] == "limit")
+    assert "7320 days" in limit["reason"] and limit["record"] == "d"
+    assert next(x for x in lines if x["kind"] == "scenario_end")["error"] is True
