@@ -94,9 +94,13 @@ class Board:
     loops: tuple[tuple[str, ...], ...]  # stage ids of each loop, in order
 
     def only(self, pipeline: str) -> "Board":
-        """The board of one pipeline; links to and from other pipelines end at
-        `Outside` nodes named `pipeline.stage`."""
-        keep = [p for p in self.pipelines if p.name == pipeline]
+        """The board of the pipeline(s) of this name; see `only_id`."""
+        return self.only_id(*(p.id for p in self.pipelines if p.name == pipeline))
+
+    def only_id(self, *pids: str) -> "Board":
+        """The board of some pipelines; links to and from other pipelines end
+        at `Outside` nodes named `pipeline.stage`."""
+        keep = [p for p in self.pipelines if p.id in pids]
         inside = {s.id for p in keep for s in p.stages}
         names = {s.id: f"{p.name}.{s.name}" for p in self.pipelines for s in p.stages}
         names.update({o.id: o.label for o in self.outside})

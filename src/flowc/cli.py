@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("fmt", "lay files out canonically"),
     "lsp": ("lsp", "the language server, for editors"),
     "graph": ("graph", "draw the board: stages, robots, triggers, moves, loops"),
+    "doc": ("doc", "write the handbook: every rule in plain words, a checklist"),
 }
 
 class _Group(click.Group):

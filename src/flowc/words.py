@@ -75,39 +75,53 @@ def timing_words(robot: ir.Robot, place: Any, index: Any) -> str:
 
     `place` has `.stage`, `.pipeline` and `.previous` (the robot before it in
     the stage), or is None; `index` is a `flowc.index.Index` or None."""
+    when, calendar = timing_parts(robot, place, index)
+    return f"{when}, {calendar}" if calendar else when
+
+
+def timing_parts(robot: ir.Robot, place: Any, index: Any) -> tuple[str, str | None]:
+    """The timing as (when, calendar): ("15 working minutes after entering
+    Contract approval", "office calendar, Europe/Lisbon"); the calendar part
+    is None without `in CAL hours`.  For a robot with no wait in a calendar
+    the first part says it: "immediately when the deal enters ..., within the
+    working hours of the office calendar (Europe/Lisbon)", and the second is
+    None."""
     tm = robot.timing
     stage = place.stage if place else None
     pipeline = place.pipeline if place else None
     entity = pipeline.entity.value if pipeline else "record"
     entering = f"entering {stage_title(stage)}" if stage else "entering the stage"
     cal = index.calendars.get(tm.calendar.value) if (tm.calendar and index) else None
-    cal_words = ""
+    calendar = None
     if tm.calendar is not None:
         tz = index.calendar_timezone(cal) if index else "UTC"
-        cal_words = f", {tm.calendar.value} calendar, {tz}"
+        calendar = f"{tm.calendar.value} calendar, {tz}"
     working = "working " if tm.calendar is not None else ""
-    parts = []
+    then_at = f", then at the next {tm.at_time:%H:%M}" if tm.at_time is not None else ""
     if tm.after_previous:
         prev = place.previous if place else None
         who = f"the previous robot ({prev.name.value})" if prev else "the previous robot"
-        parts.append(f"after {who} finishes")
+        when = f"after {who} finishes"
         if tm.delay is not None:
-            parts.append(f"then {amount(tm.delay, working)}")
-        return ", ".join(parts) + cal_words
+            when += f", then {amount(tm.delay, working)}"
+        elif tm.calendar is not None and tm.at_time is None:
+            when += ", at the next working moment"
+        return when + then_at, calendar
     if tm.delay is not None:
-        return f"{amount(tm.delay, working)} after {entering}{cal_words}"
+        return f"{amount(tm.delay, working)} after {entering}{then_at}", calendar
     if tm.relative is not None:
         rel = tm.relative
-        return f"{amount(rel.duration, working)} {rel.direction} {rel.field.text}{cal_words}"
+        at = f" at {tm.at_time:%H:%M}" if tm.at_time is not None else ""
+        return f"{amount(rel.duration, working)} {rel.direction} {rel.field.text}{at}", calendar
     if tm.at_time is not None:
-        return f"at the next {tm.at_time:%H:%M} after {entering}{cal_words}"
+        return f"at the next {tm.at_time:%H:%M} after {entering}", calendar
     if tm.at_datetime is not None:
-        return f"at {tm.at_datetime:%Y-%m-%d %H:%M}{cal_words}"
+        return f"at {tm.at_datetime:%Y-%m-%d %H:%M}", calendar
     when = f"immediately when the {entity} enters {stage_title(stage)}" if stage \
         else "immediately when the record enters the stage"
     if tm.calendar is not None:
-        when += f", within the working hours of the {tm.calendar.value} calendar ({cal_words.rsplit(', ', 1)[-1]})"
-    return when
+        when += f", within the working hours of the {tm.calendar.value} calendar ({calendar.rsplit(', ', 1)[-1]})"
+    return when, None
 
 
 def timing_short(tm: ir.Timing) -> str:
@@ -185,3 +199,82 @@ def trigger_text(trigger: ir.Trigger) -> str:
     if trigger.name is not None:
         return trigger.name.value
     return event_words(trigger.event)
+
+
+# ------------------------------------------------------------------ conditions
+
+#: Comparison operators in words.
+_COMPARE = {"=": "is", "!=": "is not", ">": "is over", "<": "is under", ">=": "is at least", "<=": "is at most"}
+
+#: How sub-fields of relations are called.
+_SUBFIELDS = {"email": "e-mail", "phone": "phone", "name": "name", "supervisor": "supervisor"}
+
+
+def field_words(path: tuple[str, ...]) -> str:
+    """`amount` -> "the amount", `client.email` -> "the client's e-mail",
+    `due_date` -> "the due date"."""
+    if not path:
+        return "the field"
+    words = ["the " + path[0].replace("_", " ")]
+    for part in path[1:]:
+        words[-1] += "'s"
+        words.append(_SUBFIELDS.get(part, part.replace("_", " ")))
+    return " ".join(words)
+
+
+def value_words(lit: ir.Literal) -> str:
+    """A literal as a person writes it: 10,000; "fair"; 2026-03-31; yes."""
+    v = lit.value
+    if lit.type == "number" and not isinstance(v, bool):
+        try:
+            return f"{v:,}" if int(v) == v else f"{v:,f}".rstrip("0").rstrip(".")
+        except (TypeError, ValueError, OverflowError):
+            return str(v)
+    if lit.type == "text":
+        return f"“{v}”"
+    if lit.type == "boolean":
+        return "yes" if v else "no"
+    if lit.type == "time" and hasattr(v, "strftime"):
+        return v.strftime("%H:%M")
+    if lit.type == "datetime" and hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d %H:%M")
+    return str(v)
+
+
+def condition_words(expr: Any, source: Any = None) -> str:
+    """A condition in words: `amount > 10_000 and client.email is set` ->
+    "the amount is over 10,000 and the client's e-mail is filled in".
+    `source(span)` gives the text of a part that has no words (arithmetic):
+    it is shown as written, in backticks."""
+    def written(e: Any) -> str:
+        text = source(e.span) if source is not None else None
+        return f"`{text}`" if text else "a computed value"
+
+    def say(e: Any, nested: bool = False) -> str:
+        if isinstance(e, ir.FieldRef):
+            return field_words(e.path)
+        if isinstance(e, ir.Literal):
+            return value_words(e)
+        if isinstance(e, ir.Today):
+            return "today"
+        if isinstance(e, ir.Now):
+            return "now"
+        if isinstance(e, ir.Compare):
+            return f"{say(e.left)} {_COMPARE.get(e.op, e.op)} {say(e.right)}"
+        if isinstance(e, ir.IsSet):
+            return f"{say(e.operand)} is {'empty' if e.negated else 'filled in'}"
+        if isinstance(e, ir.InList):
+            items = ", ".join(say(i) for i in e.items)
+            return f"{say(e.operand)} is {'not ' if e.negated else ''}one of {items}"
+        if isinstance(e, ir.Between):
+            return f"{say(e.operand)} is between {say(e.low)} and {say(e.high)}"
+        if isinstance(e, ir.Contains):
+            return f"{say(e.container)} contains {say(e.item)}"
+        if isinstance(e, ir.Not):
+            return f"not ({say(e.operand)})"
+        if isinstance(e, ir.BoolOp):
+            text = f" {e.op} ".join(say(o, True) for o in e.operands)
+            return f"({text})" if nested else text
+        return written(e)
+
+    return say(expr)
