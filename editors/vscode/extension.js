@@ -3,10 +3,12 @@
 // Highlighting, brackets, comments and snippets are declarative (package.json,
 // syntaxes/, snippets/, language-configuration.json) and work on their own.
 // This file only starts the flowc language server, `flowc lsp`, over stdio
-// when the command can be found; otherwise it says so once and stays quiet.
+// when flowc can be found (the flowc.serverPath setting, the workspace's
+// virtual environment, PATH); otherwise it says so once and stays quiet.
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const vscode = require('vscode');
 
@@ -16,11 +18,11 @@ let warned = false;
 let output;
 
 function settings() {
-  const cfg = vscode.workspace.getConfiguration('flowc.server');
+  const cfg = vscode.workspace.getConfiguration('flowc');
   return {
-    enabled: cfg.get('enabled', true),
-    command: cfg.get('command', 'flowc') || 'flowc',
-    args: cfg.get('args', ['lsp']),
+    enabled: cfg.get('server.enabled', true),
+    serverPath: (cfg.get('serverPath', '') || '').trim(),
+    args: cfg.get('server.args', ['lsp']),
   };
 }
 
@@ -36,38 +38,86 @@ function isExecutable(file) {
   }
 }
 
-/**
- * The full path of `command`: itself when it is a path (relative paths are
- * taken from the first workspace folder), else the first match on PATH.
- */
-function findCommand(command, env = process.env) {
-  const exts = process.platform === 'win32'
-    ? ['', ...(env.PATHEXT || '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)]
-    : [''];
-  if (command.includes('/') || command.includes('\\')) {
-    const folders = vscode.workspace.workspaceFolders || [];
-    const base = folders.length ? folders[0].uri.fsPath : process.cwd();
-    const full = path.isAbsolute(command) ? command : path.resolve(base, command);
-    return exts.map((e) => full + e).find(isExecutable);
-  }
-  for (const dir of (env.PATH || '').split(path.delimiter).filter(Boolean)) {
-    const found = exts.map((e) => path.join(dir, command + e)).find(isExecutable);
-    if (found) return found;
-  }
-  return undefined;
+function workspaceFolders() {
+  return (vscode.workspace.workspaceFolders || []).map((f) => f.uri.fsPath);
 }
 
+/** The executable file names of `name` on this platform. */
+function executableNames(name, env) {
+  if (process.platform !== 'win32') return [name];
+  const exts = (env.PATHEXT || '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean);
+  return [name, ...exts.map((e) => name + e)];
+}
+
+/** Where a virtual environment keeps its commands. */
+const VENV_BIN = process.platform === 'win32' ? 'Scripts' : 'bin';
+/** The virtual environments of a workspace folder that are looked into, in order. */
+const VENV_DIRS = ['.venv', 'venv', 'env'];
+
+/**
+ * Where the flowc language server is looked for, in order, as
+ * [file, where it came from]:
+ *  1. the `flowc.serverPath` setting (`~` and `${workspaceFolder}` expanded,
+ *     a relative path taken from the first workspace folder);
+ *  2. the virtual environment of each workspace folder (.venv, venv, env),
+ *     in a trusted workspace only;
+ *  3. the active virtual environment (VIRTUAL_ENV);
+ *  4. `flowc` on PATH.
+ */
+function candidates(serverPath, env = process.env) {
+  const folders = workspaceFolders();
+  const out = [];
+  if (serverPath) {
+    let p = serverPath.replace(/^~(?=$|[\\/])/, os.homedir());
+    p = p.replace(/\$\{workspaceFolder\}/g, folders[0] || process.cwd());
+    const full = path.isAbsolute(p) ? p : path.resolve(folders[0] || process.cwd(), p);
+    return executableNames(full, env).map((f) => [f, 'the flowc.serverPath setting']);
+  }
+  // A workspace's own files run only once the user trusts the workspace.
+  const trusted = vscode.workspace.isTrusted !== false;
+  for (const folder of trusted ? folders : []) {
+    for (const venv of VENV_DIRS) {
+      for (const f of executableNames(path.join(folder, venv, VENV_BIN, 'flowc'), env)) {
+        out.push([f, `the workspace's virtual environment ${venv}`]);
+      }
+    }
+  }
+  if (env.VIRTUAL_ENV) {
+    for (const f of executableNames(path.join(env.VIRTUAL_ENV, VENV_BIN, 'flowc'), env)) {
+      out.push([f, 'the active virtual environment']);
+    }
+  }
+  for (const dir of (env.PATH || '').split(path.delimiter).filter(Boolean)) {
+    for (const f of executableNames(path.join(dir, 'flowc'), env)) out.push([f, 'PATH']);
+  }
+  return out;
+}
+
+/** The flowc executable to run, or undefined. */
+function findServer(serverPath, env = process.env) {
+  const found = candidates(serverPath, env).find(([f]) => isExecutable(f));
+  return found ? found[0] : undefined;
+}
+
+const INSTALL_HELP =
+  'flowc is installed from its source folder, with the language server extra, into the ' +
+  "workspace's virtual environment: python -m pip install '/path/to/flowc[lsp]' " +
+  '(from the venv: .venv/bin/python). Or set flowc.serverPath to a flowc executable.';
+
 async function start(context) {
-  const { enabled, command, args } = settings();
+  const { enabled, serverPath, args } = settings();
   if (!enabled || client) return;
-  const executable = findCommand(command);
+  const executable = findServer(serverPath);
   if (!executable) {
     if (!warned) {
       warned = true;
+      const where = serverPath
+        ? `flowc.serverPath is "${serverPath}", which is not an executable file`
+        : "flowc was found neither in the workspace's virtual environment (.venv, venv, env), " +
+          'nor in the active one, nor on PATH';
       vscode.window.showWarningMessage(
-        `Flow: the language server command "${command}" was not found, so there are no ` +
-        "diagnostics or completions (highlighting still works). Install it with " +
-        "`pip install 'flowc[lsp]'`, or set flowc.server.command.");
+        `Flow: ${where}, so there are no diagnostics or completions (highlighting still works). ` +
+        INSTALL_HELP);
     }
     return;
   }
@@ -109,12 +159,19 @@ async function stop() {
 
 async function activate(context) {
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(async (e) => {
-    if (e.affectsConfiguration('flowc.server')) {
+    if (e.affectsConfiguration('flowc.server') || e.affectsConfiguration('flowc.serverPath')) {
       warned = false;
       await stop();
       await start(context);
     }
   }));
+  if (vscode.workspace.onDidGrantWorkspaceTrust) {
+    context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      warned = false;
+      await stop();
+      await start(context);
+    }));
+  }
   await start(context);
 }
 
@@ -122,4 +179,4 @@ function deactivate() {
   return stop();
 }
 
-module.exports = { activate, deactivate, findCommand };
+module.exports = { activate, deactivate, findServer, candidates };

@@ -27,7 +27,6 @@ def test_manifest():
     (snippets,) = m["contributes"]["snippets"]
     assert (VSCODE / snippets["path"]).is_file()
     props = m["contributes"]["configuration"]["properties"]
-    assert props["flowc.server.command"]["default"] == "flowc"
     assert props["flowc.server.args"]["default"] == ["lsp"]
     assert props["flowc.server.enabled"]["default"] is True
     assert m["main"] in ("./extension.js", "extension.js") and (VSCODE / "extension.js").is_file()
@@ -138,16 +137,39 @@ def test_extension_starts_the_server_only_when_found(node):
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     runs = {r["name"]: r for r in out["results"]}
-    missing = runs["missing"]
-    assert len(missing["warnings"]) == 1 and "flowc[lsp]" in missing["warnings"][0]
-    assert missing["clients"] == []
+    for name, setting in (("missing", "virtual environment"), ("bad-path", "flowc.serverPath")):
+        r = runs[name]
+        assert len(r["warnings"]) == 1 and r["clients"] == [], r
+        warning = r["warnings"][0]
+        # What works: flowc comes from its source folder, not from PyPI.
+        assert setting in warning and "pip install '/path/to/flowc[lsp]'" in warning
+        assert "pip install 'flowc[lsp]'" not in warning
     assert runs["disabled"] == {**runs["disabled"], "warnings": [], "clients": []}
-    for name, args in (("found", ["lsp"]), ("by-path", ["lsp", "--stdio"])):
+    for name, exe, args in (("found", "exe", ["lsp"]), ("by-path", "exe", ["lsp", "--stdio"]),
+                            ("relative", "venvExe", ["lsp"]), ("venv", "venvExe", ["lsp"]),
+                            ("untrusted", "exe", ["lsp"]), ("active-venv", "activeExe", ["lsp"])):
         r = runs[name]
         assert r["warnings"] == [] and r["started"] == 1 and r["stopped"] == 1, r
         (client,) = r["clients"]
-        assert client["server"]["command"] == out["exe"] and client["server"]["args"] == args
+        assert client["server"]["command"] == out[exe] and client["server"]["args"] == args, name
         assert {"scheme": "file", "language": "flow"} in client["selector"]
+
+
+def test_server_path_setting_is_restricted_in_untrusted_workspaces():
+    props = MANIFEST["contributes"]["configuration"]["properties"]
+    assert props["flowc.serverPath"]["default"] == ""
+    assert "flowc.server.command" not in props
+    untrusted = MANIFEST["capabilities"]["untrustedWorkspaces"]
+    assert untrusted["supported"] == "limited" and untrusted["restrictedConfigurations"] == ["flowc.serverPath"]
+
+
+def test_no_advice_to_install_flowc_from_pypi():
+    """flowc is installed from its source folder: `pip install 'flowc[lsp]'`
+    would look for it on PyPI."""
+    files = [VSCODE / "package.json", VSCODE / "extension.js", VSCODE / "README.md", REPO / "editors" / "README.md",
+             REPO / "README.md", REPO / "src" / "flowc" / "commands" / "lsp.py"]
+    offenders = [f.name for f in files if re.search(r"install\s+['\"]?flowc\[", f.read_text(encoding="utf-8"))]
+    assert not offenders
 
 
 # ---------------------------------------------------------------- vsce
