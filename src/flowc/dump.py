@@ -38,7 +38,7 @@ def _inline(obj: tuple) -> str | None:
     """Tuples of scalars (or of such tuples) on one line: [0, 1, 2]."""
     parts = []
     for item in obj:
-        s = _inline(item) if isinstance(item, tuple) else _scalar(item)
+        s = _inline(item) if isinstance(item, tuple) and not isinstance(item, Span) else _scalar(item)
         if s is None:
             return None
         parts.append(s)
