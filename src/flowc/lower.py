@@ -19,6 +19,7 @@ import attrs
 
 from . import ir, limits
 from .diagnostics import Diagnostics, Note
+from .gcpause import paused
 from .parse import parse
 from .source import Source, Span, decode
 from .syntax import Module, Node, Tok
@@ -35,6 +36,8 @@ _UNITS = {
     "d": "days", "day": "days", "days": "days",
     "w": "weeks", "week": "weeks", "weeks": "weeks",
 }
+#: Where a template's plain text stops: a placeholder or an escaped brace.
+_TEMPLATE_MARK = re.compile("[{\x00]")
 _PLACEHOLDER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*\Z")
 _MAX_AMOUNT = limits.MAX_DURATION_UNITS  # larger numbers in durations are certainly mistakes
 #: The clauses of an expectation (node kind -> as written), each at most once.
@@ -117,7 +120,8 @@ def load(paths: Iterable[str], diags: Diagnostics,
 
 def lower(modules: list[Module], diags: Diagnostics) -> ir.Project:
     """Lower parsed modules (one project) to the IR."""
-    return _Lowerer(diags).project(modules)
+    with paused():  # no reference cycles here: see flowc.gcpause
+        return _Lowerer(diags).project(modules)
 
 
 def _plain_string(tok: Tok) -> str:
@@ -135,6 +139,8 @@ def _unescape(raw: str, source: Source | None, diags: Diagnostics | None,
     of the result is such a mark."""
     quote = 3 if raw.startswith('"""') else 1
     body = raw[quote:len(raw) - quote] if len(raw) >= 2 * quote else raw[quote:]
+    if "\\" not in body and "\x00" not in body:  # nothing to apply: the common case, fast
+        return body, range(base + quote, base + quote + len(body))  # type: ignore[return-value]
     out: list[str] = []
     offsets: list[int] = []
     i = 0
@@ -193,10 +199,19 @@ class _Lowerer:
 
     def template(self, tok: Tok) -> ir.Template:
         text, offsets = _unescape(str(tok), self.source, self.diags, tok.span.start)
+        if "{" not in text and "\x00" not in text:  # plain text: the common case, fast
+            return ir.Template((text,) if text else (), text, tok.span)
         parts: list = []
         buf: list[str] = []
         i, n = 0, len(text)
         while i < n:
+            m = _TEMPLATE_MARK.search(text, i)
+            if m is None:
+                buf.append(text[i:])
+                break
+            if m.start() > i:
+                buf.append(text[i:m.start()])
+                i = m.start()
             c = text[i]
             if c == "\x00":  # an escaped brace: literal
                 buf.append(text[i + 1])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import limits
 from .diagnostics import Diagnostics, Note
+from .gcpause import paused
 from .source import Source, Span
 from .syntax import Comment, Module, Node, Tok
 
@@ -321,7 +322,8 @@ def parse(text: str, path: str = "<input>", diags: Diagnostics | None = None) ->
     _BUILDER.shifted = 0
     recovery = _Recovery(source, diags)
     try:
-        tree = lark.parse(text, on_error=recovery)
+        with paused():  # no reference cycles here: see flowc.gcpause
+            tree = lark.parse(text, on_error=recovery)
     except UnexpectedInput as e:
         if recovery.shifted_at_error is None:  # not seen by the hook (cannot happen for LALR)
             recovery(e)

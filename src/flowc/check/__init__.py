@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..diagnostics import Diagnostics
+from ..gcpause import paused
 from ..index import Index
 from .actions import check_robot
 from .context import Ctx, Edge, Run, StageKey
@@ -53,7 +54,8 @@ __all__ = ["check", "stage_graph", "StageGraph", "Edge", "StageKey"]
 
 def check(project: ir.Project, diags: Diagnostics, index: Index | None = None) -> Index:
     index = index or Index(project)
-    _run(project, index, diags)
+    with paused():  # no reference cycles here: see flowc.gcpause
+        _run(project, index, diags)
     return index
 
 
