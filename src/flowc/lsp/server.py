@@ -13,6 +13,7 @@ The requests (hover, definition, ...) are in `flowc.lsp.features`.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from typing import Any
@@ -32,6 +33,15 @@ log = logging.getLogger("flowc.lsp")
 
 #: Seconds to wait after a change before checking the document again.
 DEBOUNCE = 0.25
+
+#: Seconds without a new analysis before garbage cycles are collected.
+COLLECT_AFTER = 2.0
+
+
+def _collect_garbage() -> None:
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 # ------------------------------------------------------------------ documents
@@ -125,6 +135,7 @@ class FlowServer(LanguageServer):
         self.docs: dict[str, Doc] = {}
         # root document URI -> {URI: diagnostics of that URI found by checking the root}
         self.contrib: dict[str, dict[str, list[T.Diagnostic]]] = {}
+        self._collect: asyncio.TimerHandle | None = None
 
     # -- errors -------------------------------------------------------------
     def report_server_error(self, error: Exception, source) -> None:
@@ -283,6 +294,21 @@ class FlowServer(LanguageServer):
         if analysis.parsed:
             doc.good = analysis
         self.publish(doc, analysis)
+        self.collect_later()
+
+    def collect_later(self) -> None:
+        """Collect garbage cycles once the user pauses (COLLECT_AFTER seconds
+        without a new analysis).  The phases freeze what they build
+        (`flowc.gcpause`); a syntax error leaves cycles (an exception and the
+        frames of the partial parse) that only a full collection frees, and it
+        costs a few hundred ms on a large project: never while typing."""
+        if self._collect is not None:
+            self._collect.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._collect = loop.call_later(COLLECT_AFTER, _collect_garbage)
 
     # -- diagnostics ---------------------------------------------------------------
     def to_lsp(self, analysis: Analysis, d: Diagnostic) -> T.Diagnostic:
