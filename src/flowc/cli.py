@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lsp": ("lsp", "the language server, for editors"),
     "graph": ("graph", "draw the board: stages, robots, triggers, moves, loops"),
     "doc": ("doc", "write the handbook: every rule in plain words, a checklist"),
+    "init": ("init", "start a project that checks and simulates clean"),
 }
 
 class _Group(click.Group):
