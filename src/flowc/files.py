@@ -12,7 +12,10 @@ import click
 
 
 def collect_files(paths: tuple[str, ...]) -> list[str]:
-    """Files and folders (recursing into *.flow), in a stable order."""
+    """Files and folders (recursing into *.flow), in a stable order, each
+    file once however its path is spelt (`./a.flow`, `a.flow`, a symbolic
+    link).  A path that does not exist, or a folder without a .flow file,
+    is a usage error (exit 2)."""
     out: list[str] = []
     for p in paths:
         if os.path.isdir(p):
@@ -20,6 +23,8 @@ def collect_files(paths: tuple[str, ...]) -> list[str]:
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
                 found.extend(os.path.join(root, f) for f in files if f.endswith(".flow"))
+            if not found:
+                raise click.UsageError(f"no .flow file in {p}")
             out.extend(sorted(found))
         elif os.path.exists(p):
             out.append(p)
@@ -28,27 +33,53 @@ def collect_files(paths: tuple[str, ...]) -> list[str]:
     seen: set[str] = set()
     unique = []
     for f in out:
-        if f not in seen:
-            seen.add(f)
-            unique.append(f)
+        key = os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(os.path.normpath(f))
     return unique
 
 
-def load_projects(files: list[str], diags):
+def load_projects(files: list[str], diags, overrides: dict[str, str] | None = None):
     """Load each file as the root of a project (files it `use`s come along).
-    Returns [(root, project, modules)] and a path -> Source map."""
+    Returns [(root, project, modules)] and a path -> Source map.
+    `overrides`: path -> text to use instead of reading the file (stdin).
+
+    A file `use`d by several roots is checked with each, and its problems
+    are reported once: under one spelling of its path (the first one met)."""
     from .check import check
+    from .diagnostics import Diagnostics
     from .lower import load
 
     results = []
     sources = {}
+    spelling: dict[str, str] = {}
     for f in files:
-        project, modules = load([f], diags)
+        spelling.setdefault(f if f.startswith("<") else os.path.realpath(f), f)
+    for f in files:
+        mine = Diagnostics(limit=diags.limit)
+        project, modules = load([f], mine, overrides)
         for m in modules:
             sources[m.path] = m.source
-        check(project, diags)
+            spelling.setdefault(m.path if m.path.startswith("<") else os.path.realpath(m.path), m.path)
+        check(project, mine)
+        diags.extend(_respelt(d, spelling) for d in mine.sorted())
         results.append((f, project, modules))
     return results, sources
+
+
+def _respelt(diag, spelling: dict[str, str]):
+    """A diagnostic with its paths in the spelling of `spelling`."""
+    import attrs
+
+    def span(s):
+        if s is None or s.path.startswith("<"):
+            return s
+        p = spelling.get(os.path.realpath(s.path), s.path)
+        return s if p == s.path else attrs.evolve(s, path=p)
+
+    return attrs.evolve(diag, span=span(diag.span), notes=tuple(attrs.evolve(n, span=span(n.span))
+                                                                for n in diag.notes))
 
 
 def load_clean(files: list[str], command: str, err=None):

@@ -124,7 +124,8 @@ def use_color(choice: str, stream) -> bool:
 def print_diagnostics(diags: Diagnostics, sources: dict, fmt: str, color: bool, files: list[str],
                       limit: int, out=None) -> None:
     """Print the diagnostics of a run in one of the formats (`text`, `short`,
-    `json`), at most `limit` of them, with the summary line."""
+    `json`; `sarif`, `github`: flowc.report_ci), at most `limit` of them,
+    with the summary line (text)."""
     import click
 
     from .source import Source
@@ -148,10 +149,23 @@ def print_diagnostics(diags: Diagnostics, sources: dict, fmt: str, color: bool, 
         for d in shown:
             click.echo(render_short(d), file=out)
         return
+    if fmt == "sarif":
+        from .report_ci import render_sarif
+
+        click.echo(render_sarif(shown), file=out)
+        return
+    if fmt == "github":
+        from .report_ci import render_github
+
+        for d in shown:
+            click.echo(render_github(d), file=out)
+        return
     hl = _highlighter(color)
+    # click strips colour codes on their way to a pipe unless told otherwise:
+    # `--color always` is told.
     for d in shown:
-        click.echo(render_text(d, line_of, color, hl) + "\n", file=out)
-    click.echo(summary_line(diags, cut, len(files)), file=out)
+        click.echo(render_text(d, line_of, color, hl) + "\n", file=out, color=color)
+    click.echo(summary_line(diags, cut, len(files)), file=out, color=color)
 
 
 def strict(diags: Diagnostics) -> Diagnostics:

@@ -153,3 +153,13 @@ async def test_used_file_changed_on_disk(editor: Editor):
     editor.client.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(
         changes=[T.FileEvent(uri=editor.uri("broken.flow"), type=T.FileChangeType.Changed)]))
     assert await editor.published(editor.uri("broken.flow"), since) == []
+
+
+async def test_suppressions_as_in_flowc_check(editor: Editor):
+    """`# flowc: allow CODE` silences a warning in the editor too, and an
+    unused one is reported (F009), as `flowc check` does."""
+    text = SALES.replace("after 15m in office hours", "after 15m in office hours  # flowc: allow F402")
+    diags = await editor.open("sales.flow", text)
+    assert [d.code for d in diags] == ["F009"]
+    assert [(d.code, d.message.split("\n")[0]) for d in diags] == \
+        [(c["code"], c["summary"]) for c in check_json(editor.folder / "sales.flow")]

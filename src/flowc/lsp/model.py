@@ -107,6 +107,14 @@ class Analysis:
             from ..check import check
 
             self.index = check(project, self.diags)
+            # What `flowc check` shows: suppressions and the project's ignored codes.
+            from .. import config, suppress
+
+            try:
+                ignore = config.load(config.find(os.path.dirname(root))).ignore
+            except Exception:  # a broken configuration: `flowc check` says what is wrong
+                ignore = ()
+            self.diags = suppress.apply(self.diags, modules, ignore)
         except Exception:
             log.exception("flowc: checking %s failed", root)
             from ..index import Index
