@@ -31,10 +31,12 @@ class Name:
 
 @frozen
 class Duration:
-    """`15m`, `2h` (exact elapsed time) or `3 days`, `1 week` (calendar days:
-    the same local clock time N days later)."""
+    """`15m`, `2h` (exact elapsed time), `3 days`, `1 week` (calendar days:
+    the same local clock time N days later) or `6 months`, `1 year` (calendar
+    months: the same day of the month and local clock time, clamped to the
+    month's last day)."""
     amount: int
-    unit: str  # "minutes", "hours", "days", "weeks"
+    unit: str  # "minutes", "hours", "days", "weeks", "months", "years"
     span: Span
 
     @property
@@ -42,13 +44,28 @@ class Duration:
         return self.unit in ("days", "weeks")
 
     @property
+    def is_months(self) -> bool:
+        return self.unit in ("months", "years")
+
+    @property
+    def is_calendar(self) -> bool:
+        """Days, weeks, months, years: counted on the calendar, keeping the clock time."""
+        return self.unit in ("days", "weeks", "months", "years")
+
+    @property
     def minutes(self) -> int:
-        """Exact length for minutes/hours; nominal (24h a day) for days."""
-        return self.amount * {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080}[self.unit]
+        """Exact length for minutes/hours; nominal for calendar units (24h a day,
+        30 days a month, 365 days a year: only for comparing durations)."""
+        return self.amount * {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080,
+                              "months": 43200, "years": 525600}[self.unit]
 
     @property
     def days(self) -> int:
         return self.amount * (7 if self.unit == "weeks" else 1)
+
+    @property
+    def months(self) -> int:
+        return self.amount * (12 if self.unit == "years" else 1)
 
     def __str__(self) -> str:
         unit = self.unit if self.amount != 1 else self.unit[:-1]
@@ -235,17 +252,27 @@ def walk(expr: Expr):
 
 @frozen
 class Deadline:
-    kind: str  # "today", "tomorrow", "in", "at"
+    """`today [TIME]`, `tomorrow [TIME]`, `in D [in CAL hours]`, `DATE [TIME]`,
+    or relative to a date field of the record: `D before/after FIELD
+    [at TIME] [in CAL hours]`."""
+    kind: str  # "today", "tomorrow", "in", "at", "relative"
     span: Span
     time: dt.time | None = None
     date: dt.date | None = None
     duration: Duration | None = None
+    relative: "RelativeTo | None" = None
+    calendar: Name | None = None
 
     def __str__(self) -> str:
+        hours = f" in {self.calendar} hours" if self.calendar is not None else ""
         if self.kind in ("today", "tomorrow"):
             return self.kind + (f" {self.time:%H:%M}" if self.time else "")
         if self.kind == "in":
-            return f"in {self.duration}"
+            return f"in {self.duration}{hours}"
+        if self.kind == "relative" and self.relative is not None:
+            r = self.relative
+            at = f" at {self.time:%H:%M}" if self.time else ""
+            return f"{r.duration} {r.direction} {r.field.text}{at}{hours}"
         return f"{self.date:%Y-%m-%d}" + (f" {self.time:%H:%M}" if self.time else "")
 
 
@@ -469,6 +496,7 @@ class Person:
     mailboxes: tuple[Contact, ...] = ()
     supervisor: Name | None = None
     span: Span | None = None
+    company: Name | None = None  # a contact's company (`company quinta` in its body)
 
 
 @frozen
@@ -530,7 +558,11 @@ class Happening:
 
 @frozen
 class Expectation:
-    kind: str  # "stage", "robot", "field"
+    """`expect d1 in stage S`, `expect robot R on d1 STATUS`, `expect d1.f OP v`,
+    `expect task "title" on d1 open|completed`, `expect activity "title" on d1
+    open|completed`; `because` matches the reason, `with_text` the detail of
+    what was done (both: contains, ignoring case)."""
+    kind: str  # "stage", "robot", "field", "task", "activity"
     record: Name
     span: Span
     stage: StageRef | None = None
@@ -542,6 +574,8 @@ class Expectation:
     field: FieldRef | None = None
     op: str | None = None
     value: Expr | None = None
+    with_text: str | None = None
+    title: str | None = None  # a task's or an activity's title (contains, ignoring case)
 
 
 @frozen

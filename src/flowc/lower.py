@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 import attrs
 
 from . import ir, limits
+from .schema import DURATION_UNITS
 from .diagnostics import Diagnostics, Note
 from .gcpause import paused
 from .parse import parse
@@ -30,18 +31,12 @@ MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 MAX_FILES = limits.MAX_FILES
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_UNITS = {
-    "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
-    "h": "hours", "hour": "hours", "hours": "hours",
-    "d": "days", "day": "days", "days": "days",
-    "w": "weeks", "week": "weeks", "weeks": "weeks",
-}
 #: Where a template's plain text stops: a placeholder or an escaped brace.
 _TEMPLATE_MARK = re.compile("[{\x00]")
 _PLACEHOLDER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*\Z")
 _MAX_AMOUNT = limits.MAX_DURATION_UNITS  # larger numbers in durations are certainly mistakes
 #: The clauses of an expectation (node kind -> as written), each at most once.
-_X_CLAUSES = {"x_at": "at", "because": "because"}
+_X_CLAUSES = {"x_at": "at", "because": "because", "with_detail": "with"}
 
 
 # ------------------------------------------------------------------ loading files
@@ -308,7 +303,7 @@ class _Lowerer:
     def duration(self, tok: Tok) -> ir.Duration | None:
         m = re.match(r"(\d[\d_]*)\s*([A-Za-z]+)", str(tok))
         amount = int(m.group(1).replace("_", ""))
-        unit = _UNITS[m.group(2)]
+        unit = DURATION_UNITS[m.group(2)]
         if amount > _MAX_AMOUNT:
             self.diags.error("F301", f"duration {tok} is too long", tok.span, f"durations are limited to {_MAX_AMOUNT:,} units")
             return None
@@ -617,12 +612,27 @@ class _Lowerer:
     def deadline(self, node: Node) -> ir.Deadline:
         t = node.tok("TIME")
         time = self.time(t) if t is not None else None
+        hours = node.node("dl_in_hours")
+        calendar = self.name(hours.tok("NAME")) if hours is not None else None
         if node.kind == "deadline_today":
             return ir.Deadline("today", node.span, time=time)
         if node.kind == "deadline_tomorrow":
             return ir.Deadline("tomorrow", node.span, time=time)
         if node.kind == "deadline_in":
-            return ir.Deadline("in", node.span, duration=self.duration(node.tok("DURATION")))
+            return ir.Deadline("in", node.span, duration=self.duration(node.tok("DURATION")), calendar=calendar)
+        if node.kind in ("deadline_before", "deadline_after"):
+            at = node.node("dl_at_time")
+            for clause in ("dl_at_time", "dl_in_hours"):
+                again = node.nodes(clause)[1:]
+                if again:
+                    self.diags.error("F305", "a clause of the deadline is written twice", again[0].span,
+                                     "the deadline already has this clause", [Note("keep one")])
+            d = self.duration(node.tok("DURATION"))
+            direction = "before" if node.kind == "deadline_before" else "after"
+            rel = ir.RelativeTo(d, direction, self.field_ref(node.node("field_path")), node.span) \
+                if d is not None else None
+            return ir.Deadline("relative", node.span, time=self.time(at.tok("TIME")) if at else None,
+                               relative=rel, calendar=calendar)
         return ir.Deadline("at", node.span, time=time, date=self.date(node.tok("DATE")))
 
     def timing(self, nodes: list[Node]) -> ir.Timing:
@@ -744,7 +754,7 @@ class _Lowerer:
     # -- people -------------------------------------------------------------
     def person(self, node: Node) -> ir.Person:
         emails, phones, chats, mailboxes = [], [], [], []
-        supervisor = None
+        supervisor = company = None
         body = node.node("person_body")
         for item in body.nodes() if body else ():
             tok = item.tok("STRING")
@@ -759,8 +769,11 @@ class _Lowerer:
                 mailboxes.append(ir.Contact("mailbox", self.string(tok), item.span))
             elif item.kind == "pi_supervisor":
                 supervisor = self.name(item.tok("NAME"))
+            elif item.kind == "pi_company":
+                company = self.name(item.tok("NAME"))
         return ir.Person(node.kind, self.name(node.tok("NAME")), self.string(node.tok("STRING")),
-                         tuple(emails), tuple(phones), tuple(chats), tuple(mailboxes), supervisor, node.span)
+                         tuple(emails), tuple(phones), tuple(chats), tuple(mailboxes), supervisor, node.span,
+                         company)
 
     # -- scenarios ----------------------------------------------------------
     def scenario(self, node: Node) -> ir.Scenario:
@@ -803,7 +816,7 @@ class _Lowerer:
                     continue
                 if when is not None:
                     happenings.append(self.happening(when, h))
-            elif k in ("x_stage", "x_robot", "x_field"):
+            elif k in ("x_stage", "x_robot", "x_field", "x_task", "x_activity"):
                 expectations.append(self.expectation(item))
         return ir.Scenario(self.name(node.tok("NAME")), self.string(node.tok("STRING")), start, start_span,
                            until, run_for, tuple(people), tuple(channels), tuple(records),
@@ -849,11 +862,15 @@ class _Lowerer:
         if k == "x_stage":
             return ir.Expectation("stage", self.name(names[0]), node.span,
                                   stage=self.stage_ref(node.node("stage_ref")), **at)
-        if k == "x_robot":
-            because = clauses.get("because")
-            return ir.Expectation("robot", self.name(names[1]), node.span, robot=self.name(names[0]),
-                                  status=self.name(names[2]),
-                                  because=self.string(because.tok("STRING")) if because else None, **at)
+        if k in ("x_robot", "x_task", "x_activity"):
+            because, with_ = clauses.get("because"), clauses.get("with_detail")
+            common = dict(because=self.string(because.tok("STRING")) if because else None,
+                          with_text=self.string(with_.tok("STRING")) if with_ else None, **at)
+            if k == "x_robot":
+                return ir.Expectation("robot", self.name(names[1]), node.span, robot=self.name(names[0]),
+                                      status=self.name(names[2]), **common)
+            return ir.Expectation(k[2:], self.name(names[0]), node.span, status=self.name(names[1]),
+                                  title=self.string(node.tok("STRING")), **common)
         fp = node.node("field_path")
         op = node.node("cmp_op")
         value = next(n for n in node.nodes() if n is not fp and n is not op and n.kind not in _X_CLAUSES)
@@ -861,7 +878,7 @@ class _Lowerer:
                               op=op.keywords()[0], value=self.expr(value), **at)
 
     def _expectation_clauses(self, node: Node) -> dict[str, Node]:
-        """The clauses of an expectation (`at ...`, `because ...`) by kind; a
+        """The clauses of an expectation (`at ...`, `because ...`, `with ...`) by kind; a
         clause given twice is an error (F513), the first one counts."""
         found: dict[str, Node] = {}
         for c in node.nodes():
