@@ -78,8 +78,11 @@ PARAMS = ("title", "description", "text", "subject", "deadline", "responsible", 
           "color", "contacts", "invite", "address", "location", "link", "attach", "provider",
           "voice", "volume", "speed", "line", "hidden", "network", "observers", "from", "to",
           "add", "calendar", "complete", "on", "stage", "change", "track", "clicks")
-PERSON_ITEMS = ("email", "phone", "chat", "mailbox", "supervisor")
-SCENARIO = ("start", "run", "until", "expect", "because")
+PERSON_ITEMS = ("email", "phone", "chat", "mailbox", "supervisor", "company")
+SCENARIO = ("start", "run", "until", "expect", "because", "with")
+# Units of durations, longest first where one is a prefix of another
+# (flowc.schema.DURATION_UNITS; tests/editors check that they agree).
+UNITS = "minutes|minute|mins|min|months|month|mo|m|hours|hour|h|days|day|d|weeks|week|w|years|year|y"
 TOP_WORDS = ("calendar", "entity", "pipeline", "employee", "contact", "company", "form",
              "template", "robot", "trigger", "scenario", "timezone", "use", "stage")
 
@@ -165,8 +168,7 @@ class FlowLexer(RegexLexer):
         "literals": [
             (r"\b\d{4}-\d{2}-\d{2}\b", DATE),
             (r"\b\d{1,2}:\d{2}\b", TIME),
-            (r"\b\d+(?:_\d+)*[ \t]*(?:minutes|minute|mins|min|m|hours|hour|h|days|day|d"
-             r"|weeks|week|w)(?!\w)", DURATION),
+            (r"\b\d+(?:_\d+)*[ \t]*(?:" + UNITS + r")(?!\w)", DURATION),
             (r"\b\d+(?:_\d+)*\.\d+\b", Number.Float),
             (r"\b\d+(?:_\d+)*\b", Number.Integer),
         ],
@@ -363,9 +365,14 @@ class FlowLexer(RegexLexer):
              bygroups(PARAM, Whitespace, ENUM)),
             (cap("to") + rf"(?:(\s+)({NAME})(?:({_})({NAME}))?)?",
              bygroups(PARAM, Whitespace, VARIABLE, Whitespace, LABEL)),
+            # deadline 1 day before due_date at 10:00 in office hours
+            (cap("in") + rf"(\s+)({NAME})(\s+)" + cap("hours"),
+             bygroups(TIMING, Whitespace, REF, Whitespace, TIMING)),
+            (cap("after", "before") + rf"(?:({_})({NAME}(?:\.{NAME})*))?",
+             bygroups(TIMING, Whitespace, _names(VARIABLE))),
             (kw(*PARAMS), PARAM),
             (kw("auto", "today", "tomorrow"), CONSTANT),
-            (kw("in"), TIMING),
+            (kw("in", "at"), TIMING),
             include("literals"),
             include("punctuation"),
             include("fallback"),
@@ -435,7 +442,8 @@ class FlowLexer(RegexLexer):
             include("strings"),
             (r"\}", Punctuation, "#pop"),
             (cap("email", "phone") + rf"(?:({_})({NAME}))?", bygroups(PARAM, Whitespace, LABEL)),
-            (cap("chat", "supervisor") + rf"(?:(\s+)({NAME}))?", bygroups(PARAM, Whitespace, REF)),
+            (cap("chat", "supervisor", "company") + rf"(?:(\s+)({NAME}))?",
+             bygroups(PARAM, Whitespace, REF)),
             (kw(*PERSON_ITEMS), PARAM),
             include("punctuation"),
             include("fallback"),
@@ -463,6 +471,8 @@ class FlowLexer(RegexLexer):
              + rf"(?:(\s+)({NAME})(?:({_})({NAME}))?)?)?)?",
              bygroups(OTHER, Whitespace, DECL, Whitespace, REF, Whitespace, OTHER, Whitespace,
                       REF, Whitespace, ENUM)),
+            # expect task "Call back" on d1 open
+            (cap("expect") + r"(\s+)" + cap("task", "activity"), bygroups(OTHER, Whitespace, DECL)),
             # expect d1 in stage sales.won
             (cap("expect") + rf"(\s+)({NAME})(\s+)" + cap("in") + r"(\s+)" + cap("stage")
              + rf"(?:(\s+){STAGE_REF})?",

@@ -54,6 +54,19 @@ RELATION_FIELDS = {
     "client": {"name": "text", "email": "text", "phone": "text"},
 }
 
+#: Units of durations: how each is written -> the unit.  Minutes and hours
+#: are elapsed time; days and weeks calendar days; months and years calendar
+#: months (docs/language.md#durations).  grammar/flow.lark's DURATION token
+#: and the editors spell the same words.
+DURATION_UNITS = {
+    "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
+    "h": "hours", "hour": "hours", "hours": "hours",
+    "d": "days", "day": "days", "days": "days",
+    "w": "weeks", "week": "weeks", "weeks": "weeks",
+    "mo": "months", "month": "months", "months": "months",
+    "y": "years", "year": "years", "years": "years",
+}
+
 EMAIL_TYPES = ("work", "home", "mailing", "other")
 PHONE_TYPES = ("mobile", "work", "home", "fax", "pager", "other")
 ROBOT_STATUSES = ("done", "failed", "skipped", "cancelled", "waiting")
@@ -297,7 +310,9 @@ KEYWORD_DOCS = {
     "between": "`amount between 1_000 and 5_000`: inclusive range.",
     "scenario": "A simulated situation: people, records, events over time, and expectations.",
     "record": "A CRM record of the scenario, in a stage when the scenario starts.",
-    "expect": "An expectation the simulation checks: a stage, a robot's outcome, a field value.",
+    "expect": "An expectation the simulation checks: a stage, a robot's outcome, a field value, a task or an activity.",
+    "because": '`expect robot r on d1 failed because "..."`: the reason of the outcome contains this text (ignoring case).',
+    "with": '`expect robot r on d1 done with "..."`: what was done (recipient, address, texts filled in, deadline...) contains this text (ignoring case).',
     "start": "When the scenario starts (local time of the flow's time zone).",
     "run": "How long the simulation runs: `run until 2026-03-20`, `run for 30 days`.",
     "channel": "A connected channel: sms, telephony, telegram, openlines, facebook, google.",

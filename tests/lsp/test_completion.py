@@ -150,3 +150,21 @@ async def test_completion_in_a_new_document(editor: Editor):
 
 async def test_no_completion_in_comments(opened: Editor):
     assert await typing(opened, "    # robot z: move to ") == {}
+
+
+async def test_employee_fields_as_recipients(opened: Editor):
+    """docs/language.md#recipients: an employee field of the record names an employee."""
+    base = SALES.replace("  client: contact\n", "  client: contact\n  courier: optional employee\n")
+    since = opened.mark()
+    version = opened.change("sales.flow", base)  # parses: its names become the fallback ones
+    await opened.published(opened.uri("sales.flow"), since, version)
+    i = base.index(ANCHOR) + len(ANCHOR)
+    for typed in ("    robot z: notify ", "    robot z: change responsible to ",
+                  '    robot z: create task "x" { responsible ', '    robot z: plan activity { invite ana, '):
+        text = base[:i] + typed + "\n" + base[i:]
+        opened.change("sales.flow", text)
+        line, col = position_of(text, typed, delta=len(typed))
+        labels = {it.label: it for it in await opened.complete("sales.flow", line, col)}
+        assert {"ana", "courier"} <= set(labels), typed
+        assert labels["courier"].detail == "employee field"
+        assert "amount" not in labels and "title" not in labels  # not employees

@@ -45,7 +45,7 @@ syn region  flowTripleString start=/"""/ end=/"""/ contains=flowBadEscape,flowEs
 syn cluster flowStrings contains=flowString,flowTripleString
 
 syn match   flowNumber /\<\d\+\%(_\d\+\)*\%(\.\d\+\)\=\>/
-syn match   flowDuration /\<\d\+\%(_\d\+\)*[ \t]*\%(minutes\|minute\|mins\|min\|m\|hours\|hour\|h\|days\|day\|d\|weeks\|week\|w\)\>/
+syn match   flowDuration /\<\d\+\%(_\d\+\)*[ \t]*\%(minutes\|minute\|mins\|min\|months\|month\|mo\|m\|hours\|hour\|h\|days\|day\|d\|weeks\|week\|w\|years\|year\|y\)\>/
 syn match   flowTime /\<\d\{1,2}:\d\{2}\>/
 syn match   flowDate /\<\d\{4}-\d\{2}-\d\{2}\>/
 syn cluster flowLiterals contains=flowNumber,flowDuration,flowTime,flowDate
@@ -134,16 +134,16 @@ syn keyword flowConstant contained today now
 
 exe 'syn region flowPerson matchgroup=flowStructure start=/\<\%(employee\|contact\|company\)\>/ end=/}\@<=\|\ze}\|^\ze\s*\%(' . s:top . '\|' . s:scenario_items . '\)/ contains=flowComment,@flowStrings,flowDeclName,flowPersonBody'
 syn region  flowPersonBody matchgroup=flowBrace start=/{/ end=/}/ contained contains=flowComment,@flowStrings,flowPersonItem
-syn keyword flowPersonItem contained email phone chat mailbox supervisor
+syn keyword flowPersonItem contained email phone chat mailbox supervisor company
 
 " ------------------------------------------------------------------ scenarios
 
 exe 'syn region flowScenario matchgroup=flowStructure start=/\<scenario\>/ end=/}\@<=\|^\ze\s*' . s:top . '/ contains=flowComment,@flowStrings,flowDeclName,flowScenarioBody'
 syn region  flowScenarioBody matchgroup=flowBrace start=/{/ end=/}/ contained contains=@flowBasics,flowPerson,flowRecord,flowScenarioRef,flowScenarioWord,flowScenarioStructure,flowScenarioTiming,flowHappening,flowEvent,flowLogic,flowOperatorWord,flowBoolean,flowConstant,flowPath
-syn keyword flowScenarioWord contained start run until expect because for in on to
+syn keyword flowScenarioWord contained start run until expect because with for in on to
 " `expect robot call on d1`, `move d1 to`, `for d1`: names, whatever they are called
 exe 'syn match flowScenarioRef /\%(\<\%(robot\|for\|move\|on\|channel\)\>\)\@<=\s\+' . s:n . '/ contained'
-syn keyword flowScenarioStructure contained channel robot stage
+syn keyword flowScenarioStructure contained channel robot stage task activity
 syn keyword flowScenarioTiming contained at
 syn keyword flowHappening contained move set
 syn match   flowHappening /\<complete\s\+task\>/ contained

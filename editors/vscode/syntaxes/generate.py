@@ -168,11 +168,15 @@ repo["placeholder"] = match(lambda r: (
     + r.cap(r"\}", "punctuation.definition.placeholder.end.flow")), "meta.placeholder.flow")
 repo["accessor"] = {"match": r"\.", "name": "punctuation.accessor.flow"}
 
+# Units of durations, longest first where one is a prefix of another
+# (flowc.schema.DURATION_UNITS; tests/editors check that they agree).
+UNITS = "minutes|minute|mins|min|months|month|mo|m|hours|hour|h|days|day|d|weeks|week|w|years|year|y"
+
 repo["literals"] = {"patterns": [
     {"match": r"\b\d{4}-\d{2}-\d{2}\b", "name": "constant.numeric.date.flow"},
     {"match": r"\b\d{1,2}:\d{2}\b", "name": "constant.numeric.time.flow"},
     match(lambda r: r"\b\d+(?:_\d+)*[ \t]*" + r.cap(
-        "minutes|minute|mins|min|m|hours|hour|h|days|day|d|weeks|week|w",
+        UNITS,
         "keyword.other.unit.flow") + r"(?!\w)", "constant.numeric.duration.flow"),
     {"match": r"\b\d+(?:_\d+)*(?:\.\d+)?\b", "name": "constant.numeric.flow"},
 ]}
@@ -379,6 +383,12 @@ repo["params"] = {"patterns": inc("comments", "strings") + [
     match(lambda r: r.kw("deadline", "entity.other.attribute-name.parameter.flow")
           + rf"(?:\s+(?:{r.kw('today|tomorrow', 'constant.language.date.flow')}"
           + rf"|{r.kw('in', TIMING)}))?"),
+    # `deadline 1 day before due_date at 10:00 in office hours`
+    match(lambda r: r.kw("after|before", TIMING)
+          + rf"(?:\s+{r.cap(PATH, 'variable.other.field.flow', '#accessor')})?"),
+    match(lambda r: r.kw("in", TIMING) + r"\s+" + r.cap(NAME, "variable.other.calendar.flow")
+          + r"\s+" + r.kw("hours", TIMING)),
+    kw(["at"], TIMING),
     match(lambda r: r.kw("responsible", "entity.other.attribute-name.parameter.flow")
           + r"(?:\s+(?:" + r.kw("responsible|supervisor", "variable.language.recipient.flow")
           + "|" + r.cap(NAME, "variable.other.employee.flow") + "))?"),
@@ -465,7 +475,9 @@ repo["person-body"] = {"patterns": inc("comments", "strings") + [
     match(lambda r: r.kw("chat", PERSON_ITEM) + rf"(?:\s+{r.cap(NAME, 'variable.other.chat.flow')})?"),
     match(lambda r: r.kw("supervisor", PERSON_ITEM)
           + rf"(?:\s+{r.cap(NAME, 'variable.other.employee.flow')})?"),
-    kw(["email", "phone", "chat", "mailbox", "supervisor"], PERSON_ITEM),
+    match(lambda r: r.kw("company", PERSON_ITEM)
+          + rf"(?:\s+{r.cap(NAME, 'variable.other.company.flow')})?"),
+    kw(["email", "phone", "chat", "mailbox", "supervisor", "company"], PERSON_ITEM),
     {"include": "#punctuation"},
 ]}
 for kind in ("employee", "contact", "company"):
@@ -521,6 +533,8 @@ repo["scenario-body"] = {"patterns": inc("comments", "strings", "people", "recor
           + rf"(?:\s+{r.kw('on', 'keyword.other.on.flow')}"
           + rf"(?:\s+{r.cap(NAME, 'variable.other.record.flow')}"
           + rf"(?:\s+{r.cap(NAME, 'constant.other.enum.flow')})?)?)?)?"),
+    # expect task "Call back" on d1 open, expect activity "Visit" on d1 completed
+    match(lambda r: r.kw("expect", SC) + r"\s+" + r.kw("task|activity", "storage.type.task.flow")),
     # expect d1 in stage sales.won
     match(lambda r: r.kw("expect", SC) + r"\s+" + r.cap(NAME, "variable.other.record.flow")
           + r"\s+" + r.kw("in", "keyword.other.in.flow") + r"\s+"
@@ -536,7 +550,7 @@ repo["scenario-body"] = {"patterns": inc("comments", "strings", "people", "recor
     match(lambda r: r.kw("complete", ACT) + r"\s+" + r.kw("task", ACT)),
     match(lambda r: r.kw("for", "keyword.other.for.flow")
           + rf"(?:\s+{r.cap(NAME, 'variable.other.record.flow')})?"),
-    kw(["start", "run", "until", "expect", "because"], SC),
+    kw(["start", "run", "until", "expect", "because", "with"], SC),
     kw(["at"], TIMING),
     kw(["complete"], ACT),
     kw(["in"], "keyword.other.in.flow"),

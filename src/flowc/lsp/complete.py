@@ -212,6 +212,17 @@ def employee_items(index) -> list[Item]:
     return [Item(name, "employee", p.title or "employee", sort="0" + name) for name, p in index.employees.items()]
 
 
+def employee_field_items(index, entity: str | None) -> list[Item]:
+    """Employee fields of the record: `notify courier`, `responsible courier`
+    (docs/language.md#recipients)."""
+    if index is None:
+        return []
+    return [Item(name, "field", "employee field", f"the employee in the record's `{name}` field",
+                 sort="1" + name)
+            for name, info in _fields(index, entity).items()
+            if info.type == "employee" and not info.builtin]
+
+
 def calendar_items(index) -> list[Item]:
     if index is None:
         return []
@@ -297,7 +308,7 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
         inside = tokens[innermost.open_index + 1:]
         if inside and inside[-1].value in ("responsible", "invite", "observers", ",") and \
                 param_of(inside) in ("responsible", "invite", "observers"):
-            return employee_items(index)
+            return employee_items(index) + employee_field_items(index, entity)
         if not inside or at_param_start(inside):
             present = {_param_name(t.value) for t in inside if t.type == "WORD"}
             return param_items(innermost.extra, present, snippets)
@@ -325,6 +336,8 @@ def complete(text: str, offset: int, analysis, fallback, snippets: bool = True) 
     if last == "notify" or ends("change", "responsible", "to") or (last == "or" and responsible_chain(vals)) \
             or (last == "supervisor" and ctx.blocks and ctx.blocks[-1].kind in ("employee", "contact", "company")):
         items += employee_items(index)
+        if last != "supervisor":
+            items += employee_field_items(index, entity)
         if accepted:
             items += [i for i in keyword_items(accepted) if i.label in ("responsible", "supervisor")]
         return items

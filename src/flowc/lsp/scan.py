@@ -21,7 +21,7 @@ _TOKEN = re.compile(r'''
 | (?P<open1>"(?:[^"\\\n]|\\.)*\\?\Z)
 | (?P<date>\d{4}-\d{2}-\d{2})
 | (?P<time>\d{1,2}:\d{2})
-| (?P<duration>\d+(?:_\d+)*[ \t]*(?:minutes|minute|mins|min|m|hours|hour|h|days|day|d|weeks|week|w)(?![\w]))
+| (?P<duration>\d+(?:_\d+)*[ \t]*(?:minutes|minute|mins|min|months|month|mo|m|hours|hour|h|days|day|d|weeks|week|w|years|year|y)(?![\w]))
 | (?P<number>\d+(?:_\d+)*(?:\.\d+)?)
 | (?P<word>[^\W\d]\w*)
 | (?P<op>\.\.|!=|<=|>=|\S)
