@@ -518,7 +518,7 @@ class _Lowerer:
         "act_repeat_lead": ("create_repeat_lead", []),
         "act_copy": ("copy_record", [("NAME", "entity", "name")]),
         "act_audience": ("add_to_audience", [("STRING", "audience", "string")]),
-        "act_webhook": ("webhook", [("STRING", "url", "string")]),
+        "act_webhook": ("webhook", [("STRING", "url", "template")]),
         "act_app": ("app", [("STRING", "app", "string")]),
     }
 
@@ -866,6 +866,13 @@ class _Lowerer:
             because, with_ = clauses.get("because"), clauses.get("with_detail")
             common = dict(because=self.string(because.tok("STRING")) if because else None,
                           with_text=self.string(with_.tok("STRING")) if with_ else None, **at)
+            if k != "x_robot" and because is not None:
+                what = k[2:]
+                self.diags.error("F513", f"`because` does not apply to {'an' if what[0] == 'a' else 'a'} {what}",
+                                 because.span,
+                                 f"{'an' if what[0] == 'a' else 'a'} {what} has a status, not a reason",
+                                 [Note(f'to check what its robot did, use `with`: expect {what} "Call back" on d1 open '
+                                       'with "deadline Tue 2026-03-10"')])
             if k == "x_robot":
                 return ir.Expectation("robot", self.name(names[1]), node.span, robot=self.name(names[0]),
                                       status=self.name(names[2]), **common)

@@ -36,6 +36,7 @@ SINGLE_PIPELINE = frozenset({"lead", "quote", "invoice"})
 
 #: Fields every record has, whatever its entity.
 BUILTIN_FIELDS = {
+    "id": "text",             # the record's ID in the CRM (a scenario record: its name, or its `id`)
     "title": "text",
     "responsible": "employee",
     "contact": "contact",     # the first contact of the record
@@ -49,7 +50,7 @@ BUILTIN_FIELDS = {
 #: Sub-fields of relations: `{client.name}`, `responsible.email is set`.
 RELATION_FIELDS = {
     "employee": {"name": "text", "email": "text", "phone": "text", "supervisor": "employee"},
-    "contact": {"name": "text", "email": "text", "phone": "text"},
+    "contact": {"name": "text", "email": "text", "phone": "text", "company": "company"},
     "company": {"name": "text", "email": "text", "phone": "text"},
     "client": {"name": "text", "email": "text", "phone": "text"},
 }
@@ -70,6 +71,8 @@ DURATION_UNITS = {
 EMAIL_TYPES = ("work", "home", "mailing", "other")
 PHONE_TYPES = ("mobile", "work", "home", "fax", "pager", "other")
 ROBOT_STATUSES = ("done", "failed", "skipped", "cancelled", "waiting")
+#: What `expect task` and `expect activity` may say of one.
+TASK_EXPECT_STATUSES = ("open", "completed")
 
 #: Channels a scenario can connect.
 CHANNELS = {
@@ -201,8 +204,8 @@ ACTIONS: dict[str, dict] = {
     },
     "webhook": {
         "words": "webhook", "group": "custom",
-        "doc": "Call a webhook URL (an outbound HTTP request; recorded, never sent, by `flowc simulate`).",
-        "params": {"url": "string"},
+        "doc": "Call a webhook URL, its placeholders filled in and URL-encoded (`?ID={id}`); recorded, never sent, by `flowc simulate`.",
+        "params": {"url": "template"},
         "required": ("url",),
     },
     "app": {

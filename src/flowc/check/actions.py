@@ -11,9 +11,9 @@ from .. import ir, limits, schema
 from ..diagnostics import Note, did_you_mean
 from .context import Ctx, Run
 from .messages import action_words, entity_desc, param_words, plain_list, type_words
-from .names import check_employee, check_recipient, check_template_ref
+from .names import check_employee_or_field, check_recipient, check_template_ref
 from .structure import check_copy, check_move
-from .timing import check_timing
+from .timing import check_deadline, check_timing
 from .types import check_condition, check_field_write, check_template, type_of
 from .values import check_email, check_sms_text, check_url, is_mp3_url
 
@@ -127,7 +127,9 @@ def check_action(run: Run, robot: ir.Robot, ctx: Ctx) -> None:
         if param.name in ("invite", "observers") and isinstance(v, tuple):
             for n in v:
                 if isinstance(n, ir.Name):
-                    check_employee(run, n, ctx)
+                    check_employee_or_field(run, n, ctx)
+        if param.name == "deadline" and isinstance(v, ir.Deadline):
+            check_deadline(run, v, ctx)
         choices = PARAM_CHOICES.get(param.name)
         if choices and isinstance(v, ir.Name) and v.value not in choices:
             run.error("F221", f'unknown {param_words(param.name)} "{v.value}"', v.span,
@@ -194,9 +196,28 @@ def check_sms(run: Run, robot: ir.Robot, ctx: Ctx) -> None:
 
 
 def check_webhook(run: Run, robot: ir.Robot, ctx: Ctx) -> None:
+    """The URL is a template (docs/language.md#webhook): its shape is checked
+    with each placeholder as a plain word; the scheme and the host must be
+    written out."""
     p = robot.action.param("url")
-    if p is not None and isinstance(p.value, str):
-        check_url(run, p.value, p.span, "a webhook")
+    if p is None or not isinstance(p.value, ir.Template):
+        return
+    t = p.value
+    if not check_url(run, template_probe(t), p.span, "a webhook", False, t.raw):
+        return
+    head = ""
+    for part in t.parts:
+        if not isinstance(part, str):
+            break
+        head += part
+    else:
+        return  # no placeholder
+    rest = head.partition("://")[2]
+    if not any(c in rest for c in "/?#"):
+        run.error("F210", f'malformed URL "{t.raw if len(t.raw) <= 60 else t.raw[:57] + "..."}"', p.span,
+                  "a placeholder in the address: the host must be written out",
+                  [Note("placeholders go in the path or the query: https://crm.example/rest/crm.deal.update?ID={id}"),
+                   *ctx.notes()])
 
 
 def check_document(run: Run, robot: ir.Robot, ctx: Ctx) -> None:

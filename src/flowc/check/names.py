@@ -1,5 +1,6 @@
 """Names: duplicates (F101), entities and field types (F103, F111, F117),
-people (F110, F113), field paths (F105), list choices (F213), stage
+people (F110, F113), employees named by a robot that may be employee fields
+of the record (F125), field paths (F105), list choices (F213), stage
 references (F102, F104, F123), forms and document templates (F108, F109,
 F124).  Every unknown name gets a "did you mean" when one is close.
 """
@@ -144,7 +145,34 @@ def check_employee(run: Run, name: ir.Name | None, ctx: Ctx, what: str = "employ
 
 def check_recipient(run: Run, r: Any, ctx: Ctx) -> None:
     if isinstance(r, ir.Recipient) and r.kind == "employee":
-        check_employee(run, r.name, ctx)
+        check_employee_or_field(run, r.name, ctx)
+
+
+def check_employee_or_field(run: Run, name: ir.Name | None, ctx: Ctx) -> None:
+    """A robot's recipient, responsible, invitee or observer: an employee, or
+    an employee field of the record (docs/language.md#recipients).  Both at
+    once is ambiguous (F125); a field of another type is no employee (F110)."""
+    if name is None:
+        return
+    info = run.index.fields(ctx.entity).get(name.value) if ctx.entity is not None else None
+    if info is None or info.builtin:
+        check_employee(run, name, ctx)
+        return
+    employee = employee_names(run, ctx.scenario).get(name.value)
+    if info.type != "employee":
+        if employee is None:
+            run.error("F110", f'"{name.value}" is not an employee', name.span,
+                      f'"{name.value}" is a field of {entity_desc(ctx.entity)} holding {type_words(info.type)}, '
+                      "not an employee",
+                      [Note("name an employee, or an employee field of the record"), *ctx.notes()])
+        return
+    if employee is not None:
+        run.error("F125", f'"{name.value}" is both an employee and a field', name.span,
+                  f'it could be the employee {name.value} or the employee in the field "{name.value}" '
+                  f"of {entity_desc(ctx.entity)}",
+                  [*([Note("the employee is declared here", employee.name.span, "note")]
+                     if employee.name.span is not None else []),
+                   Note("rename the field or the employee"), *ctx.notes()])
 
 
 def unknown_person(run: Run, name: ir.Name, kind: str, ctx: Ctx) -> None:

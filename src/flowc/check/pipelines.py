@@ -10,7 +10,7 @@ from ..diagnostics import Note, did_you_mean
 from .actions import check_robot
 from .context import Ctx, Run
 from .names import check_entity_ref, duplicates, placed_name
-from .structure import check_overlapping_triggers, check_trigger_can_fire
+from .structure import check_clicks_are_tracked, check_overlapping_triggers, check_trigger_can_fire
 from .triggers import check_trigger
 
 
@@ -60,3 +60,4 @@ def check_stage(run: Run, stage: ir.Stage, pipeline: ir.Pipeline, entity: str | 
         ctx = Ctx(pipeline, stage, entity, trigger.used_at)
         check_trigger(run, trigger, ctx)
         check_trigger_can_fire(run, trigger, stage, pipeline, ctx)
+        check_clicks_are_tracked(run, trigger, pipeline, ctx)

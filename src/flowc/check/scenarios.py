@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import ir, limits, schema
+from .. import ir, limits, schema, workcal
 from ..diagnostics import Note, did_you_mean
 from ..source import Span
 from .context import Ctx, Run
@@ -136,6 +136,8 @@ def check_record_value(run: Run, rv: ir.RecordValue, ctx: Ctx, sc: ir.Scenario) 
         vtype = type_of(run, v, ctx)
         if ftype == "file" and vtype == "text":
             continue
+        if name == "id" and info.builtin and vtype == "number":
+            continue  # `id 4711`: CRM IDs are numbers, kept as text
         check_assign(run, ftype, info.choices, v, vtype, name, getattr(v, "span", rv.span), ctx)
 
 
@@ -223,6 +225,9 @@ def _horizon(run: Run, sc: ir.Scenario) -> dt.datetime | None:
         return sc.until
     if sc.run_for is not None:
         try:
+            if sc.run_for.is_months:
+                day = workcal.add_months_to_date(sc.start.date(), sc.run_for.months)
+                return dt.datetime.combine(day, sc.start.time())
             if sc.run_for.is_days:
                 return sc.start + dt.timedelta(days=sc.run_for.days)
             return sc.start + dt.timedelta(minutes=sc.run_for.minutes)
@@ -326,6 +331,11 @@ def check_expectation(run: Run, x: ir.Expectation, sc: ir.Scenario, records: dic
                           [*did_you_mean(x.robot.value, names),
                            Note(f'"{x.robot.value}" is in pipeline '
                                 f"{quote_list(p.name.value for p in everywhere[x.robot.value])}")])
+    elif x.kind in ("task", "activity"):
+        if x.status is not None and x.status.value not in schema.TASK_EXPECT_STATUSES:
+            run.error("F119", f'unknown status "{x.status.value}"', x.status.span,
+                      f"{x.kind} statuses are {plain_list(schema.TASK_EXPECT_STATUSES)}",
+                      did_you_mean(x.status.value, schema.TASK_EXPECT_STATUSES))
     elif x.kind == "field" and x.field is not None:
         ft = field_type(run, x.field, ctx)
         vt = type_of(run, x.value, ctx, choices_of(run, x.field, ctx), ft) if x.value is not None else None

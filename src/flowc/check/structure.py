@@ -8,7 +8,9 @@
   trigger on T matches and may act on adds the edge S -> T;
 * each elementary cycle of the graph is one F403;
 * a stage no trigger, move, copy or scenario brings records into is F402;
-* triggers of one pipeline that fire on the same event are F404.
+* triggers of one pipeline that fire on the same event are F404;
+* an `email link clicked` trigger in a pipeline whose entity no robot sends
+  an e-mail with `track clicks` can never see a click (F408).
 
 `build_graph(run)` gives the edges and the cycles as a `StageGraph` (for
 `flowc graph`, through `flowc.check.stage_graph`).
@@ -123,6 +125,25 @@ def check_trigger_can_fire(run: Run, trigger: ir.Trigger, stage: ir.Stage, pipel
         help_ = "add `allow back`, or put the trigger on a later stage"
     run.warning("F401", f'trigger "{trigger_text(trigger)}" on "{stage.name.value}" can never fire', where,
                 why, [Note(help_), *ctx.notes()])
+
+
+def check_clicks_are_tracked(run: Run, trigger: ir.Trigger, pipeline: ir.Pipeline, ctx: Ctx) -> None:
+    """F408: clicks are seen only in e-mails sent with `track clicks`
+    (docs/language.md#send-email); some robot of a pipeline of the same
+    entity must send one."""
+    if trigger.event is None or trigger.event.kind != "link_clicked":
+        return
+    entity = pipeline.entity.value
+    for pl in run.project.pipelines:
+        if pl.entity.value != entity:
+            continue
+        for st in pl.stages:
+            for robot in st.robots:
+                if robot.action.kind == "send_email" and robot.action.get("track_clicks"):
+                    return
+    run.warning("F408", f'trigger "{trigger_text(trigger)}" can never see a click', trigger.used_at or trigger.event.span,
+                f"no robot sends {entity}s an e-mail with `track clicks`: only such an e-mail makes a click visible",
+                [Note("add `track clicks` to the `send email` robot whose links the client clicks"), *ctx.notes()])
 
 
 def trigger_moves(src: ir.Stage, dst: ir.Stage, allow_back: bool) -> bool:

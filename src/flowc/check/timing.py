@@ -2,7 +2,9 @@
 they combine (F305), the calendar it counts in (F106), times of day that are
 never working time (F309), `before/after FIELD` on a field that is not a
 date or may be empty (F302, F303), and `after previous` on the first robot
-(F304).
+(F304).  A task's or an activity's deadline relative to a field
+(`deadline 1 day before due_date at 10:00 in office hours`) is checked the
+same way (F302, F303, F106, F309).
 """
 from __future__ import annotations
 
@@ -75,27 +77,10 @@ def check_timing(run: Run, robot: ir.Robot, ctx: Ctx, first: bool) -> None:
                               "`after previous` may come first"))
             run.error("F305", summary, sj, why, [*notes, *ctx.notes()])
             break
-    if t.calendar is not None and t.calendar.value not in run.index.calendars:
-        notes = list(did_you_mean(t.calendar.value, run.index.calendars))
-        if not run.index.calendars:
-            notes.append(Note(f"declare it: calendar {t.calendar.value} {{ hours mon-fri 09:00-18:00 }}"))
-        run.error("F106", f'unknown calendar "{t.calendar.value}"', t.calendar.span,
-                  "no calendar with this name", notes)
-    cal = run.index.calendars.get(t.calendar.value) if t.calendar is not None else None
+    cal = check_calendar_ref(run, t.calendar)
     if cal is not None and t.at_time is not None and t.at_time_span is not None:
         check_time_in_hours(run, t.at_time, t.at_time_span, cal, ctx)
-    rel = t.relative
-    if rel is not None and rel.field is not None:
-        typ, info = field_info(run, rel.field.path, rel.field.span, ctx)
-        if typ is not None and typ not in schema.TEMPORAL:
-            run.error("F302", f'"{rel.field.text}" is not a date', rel.field.span,
-                      f'"{rel.field.text}" is {type_words(typ)}: "{rel.direction}" needs a date or date-and-time field',
-                      ctx.notes())
-        elif typ is not None and info is not None and info.optional:
-            run.warning("F303", f'"{rel.field.text}" may be empty', rel.field.span,
-                        "it may be empty; the robot then fails",
-                        [Note(f'declare it without `optional`, or make sure every record has a {rel.field.text}'),
-                         *ctx.notes()])
+    check_relative_field(run, t.relative, ctx)
     if t.after_previous is not None and first and ctx.stage is not None:
         where, notes = t.after_previous, [Note("remove `after previous`, or move the robot after another one")]
         if ctx.used_at is not None:
@@ -103,6 +88,45 @@ def check_timing(run: Run, robot: ir.Robot, ctx: Ctx, first: bool) -> None:
             notes.insert(0, Note("the robot waits for the previous one here", t.after_previous, "note"))
         run.error("F304", f'robot "{robot.name.value}" waits for the previous robot, but it is the first',
                   where, f'there is no previous robot in stage "{ctx.stage.name.value}"', notes)
+
+
+def check_deadline(run: Run, d: ir.Deadline, ctx: Ctx) -> None:
+    """`deadline in 2h in office hours`, `deadline 2 days after meeting_at at 12:00`."""
+    cal = check_calendar_ref(run, d.calendar)
+    if d.kind == "relative":
+        check_relative_field(run, d.relative, ctx, "the deadline")
+        if cal is not None and d.time is not None:
+            check_time_in_hours(run, d.time, d.span, cal, ctx)
+
+
+def check_calendar_ref(run: Run, name: ir.Name | None) -> ir.Calendar | None:
+    """`in CAL hours`: the calendar (F106 when unknown)."""
+    if name is None:
+        return None
+    cal = run.index.calendars.get(name.value)
+    if cal is None:
+        notes = list(did_you_mean(name.value, run.index.calendars))
+        if not run.index.calendars:
+            notes.append(Note(f"declare it: calendar {name.value} {{ hours mon-fri 09:00-18:00 }}"))
+        run.error("F106", f'unknown calendar "{name.value}"', name.span, "no calendar with this name", notes)
+    return cal
+
+
+def check_relative_field(run: Run, rel: ir.RelativeTo | None, ctx: Ctx, what: str = "the robot") -> None:
+    """`D before/after FIELD`: a date or date-time field (F302), that may be empty (F303)."""
+    if rel is None or rel.field is None:
+        return
+    typ, info = field_info(run, rel.field.path, rel.field.span, ctx)
+    if typ is not None and typ not in schema.TEMPORAL:
+        run.error("F302", f'"{rel.field.text}" is not a date', rel.field.span,
+                  f'"{rel.field.text}" is {type_words(typ)}: "{rel.direction}" needs a date or date-and-time field',
+                  ctx.notes())
+    elif typ is not None and info is not None and info.optional:
+        fails = "the robot then fails" if what == "the robot" else f"{what} then has no date and the robot fails"
+        run.warning("F303", f'"{rel.field.text}" may be empty', rel.field.span,
+                    f"it may be empty; {fails}",
+                    [Note(f'declare it without `optional`, or make sure every record has a {rel.field.text}'),
+                     *ctx.notes()])
 
 
 def check_time_in_hours(run: Run, when: dt.time, span: Span, cal: ir.Calendar, ctx: Ctx) -> None:
@@ -138,6 +162,4 @@ def timing_conflict(a: str, b: str) -> str | None:
         return "the date and time already say when"
     if pair == {"in_hours", "at_datetime"}:
         return "an exact date and time does not move with working hours"
-    if pair == {"after_previous", "at_datetime"}:
-        return "an exact date and time cannot also wait for the previous robot"
     return None

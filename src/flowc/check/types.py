@@ -24,6 +24,7 @@ RELATION_TYPES = frozenset({"employee", "contact", "company", "client"})
 
 #: Built-in fields a robot's `set` or a scenario cannot write (and what to do instead).
 READ_ONLY = {
+    "id": "it is the record's ID in the CRM (a scenario record gives it: id 4711)",
     "created": "it is set when the record is created",
     "stage": "use `move to <stage>`",
     "pipeline": "use `move to <pipeline>.<stage>`",

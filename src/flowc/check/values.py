@@ -15,8 +15,8 @@ from .. import ir, limits, schema
 from ..diagnostics import Note, did_you_mean, suggest
 from ..source import Span
 from .context import Ctx, Run
-from .messages import plain_list
-from .names import check_employee, field_info
+from .messages import article, plain_list
+from .names import check_employee, field_info, unknown_person
 
 
 #: Estimated width of a filled-in placeholder, for the SMS length (F212).
@@ -216,12 +216,31 @@ def check_person(run: Run, person: ir.Person, scenario: ir.Scenario | None) -> N
         check_phone(run, c.value, c.span)
     for c in person.mailboxes:
         check_email(run, c.value, c.span, "a mailbox")
+    if person.company is not None:
+        check_contact_company(run, person, ctx)
     if person.supervisor is not None:
         if person.supervisor.value == person.name.value:
             run.error("F110", f'"{person.name.value}" is their own supervisor', person.supervisor.span,
                       "a supervisor is another employee")
         else:
             check_employee(run, person.supervisor, ctx, "supervisor")
+
+
+def check_contact_company(run: Run, person: ir.Person, ctx: Ctx) -> None:
+    """`contact joana { company quinta }`: the company a contact works for
+    (`{contact.company.name}`)."""
+    name = person.company
+    if person.kind != "contact":
+        run.error("F217", f"{article(person.kind)} has no company", name.span,
+                  "`company` names the company a contact works for",
+                  [Note("remove it, or declare the person as a contact")])
+        return
+    other = run.index.people(ctx.scenario).get(name.value)
+    if other is None:
+        unknown_person(run, name, "company", ctx)
+    elif other.kind != "company":
+        run.error("F217", f'"{name.value}" is {article(other.kind)}, not a company', name.span,
+                  "a contact's `company` must be a company", ctx.notes())
 
 
 def estimated_width(run: Run, ph: ir.Placeholder, ctx: Ctx) -> int:
