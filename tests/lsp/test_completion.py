@@ -80,14 +80,14 @@ async def test_field_names_in_conditions(opened: Editor):
 
 async def test_relation_sub_fields(opened: Editor):
     labels = await typing(opened, '    robot z: notify ana "x" if client.')
-    assert set(labels) == {"name", "email", "phone"}
+    assert set(labels) == {"name", "email", "phone", "company"}  # the client is a contact here
 
 
 async def test_fields_in_placeholders(opened: Editor):
     labels = await typing(opened, '    robot z: notify ana "Hello {')
     assert {"amount", "title", "client"} <= set(labels)
     sub = await typing(opened, '    robot z: notify ana "Hello {client.')
-    assert set(sub) == {"name", "email", "phone"}
+    assert set(sub) == {"name", "email", "phone", "company"}
     assert await typing(opened, '    robot z: notify ana "Hello ') == {}  # plain text: nothing
 
 
