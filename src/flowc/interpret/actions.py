@@ -3,26 +3,27 @@ registered in `ACTIONS` under the same key.  Each takes (sim, run, action,
 record) and returns an `Outcome`: the status, the action as done (recipients,
 rendered texts), a note, and an effect on the simulated world that the engine
 applies after the robot's line (a move, a field change, a new record, an
-event for the triggers).
+event for the triggers).  What the parameters mean on the record (employees
+or employee fields, deadlines, attachments) is `params`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import urllib.parse
 from typing import TYPE_CHECKING, Any, Callable
 
 import attrs
 
-from .. import ir, limits, workcal
-from .expr import compare, evaluate
+from .. import ir, limits
+from .expr import compare, evaluate, values_of
+from .params import attachments, client, deadline, employees, recipient  # noqa: F401 (replay uses client, recipient)
 from .stages import create, move
-from .text import render, show_value
-from .timing import shift
+from .text import render, show_value, source_text
 from .triggers import fire
-from .values import WEEKDAYS
+from .values import EvalError
 from .words import action_words
 from .world import (
-    Activity, Record, RobotRun, Task, convert, entity_word, field_value, history_field, set_field, stage_label,
+    Activity, Record, RobotRun, Task, chats_of, convert, entity_word, field_value, history_field,
+    set_field, stage_label,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,39 +68,6 @@ def _too_long(what: str, written: str) -> str:
             f"a text field holds at most {MAX_TEXT_LENGTH:,}")
 
 
-def recipient(sim: "Simulation", rec: Record, r: ir.Recipient) -> tuple[str | None, str | None]:
-    """(the employee, an error)."""
-    if r.kind == "employee":
-        return r.name.value, None
-    if rec.responsible is None:
-        return None, f"the {entity_word(sim, rec)} has no responsible"
-    if r.kind == "responsible":
-        return rec.responsible, None
-    p = sim.people.get(rec.responsible)
-    if p is None or p.supervisor is None:
-        return None, f"the responsible ({rec.responsible}) has no supervisor"
-    return p.supervisor.value, None
-
-
-def client(sim: "Simulation", rec: Record) -> tuple[ir.Person | None, str | None, str | None]:
-    """(the client, a note, an error)."""
-    note = None
-    if rec.contacts:
-        name = rec.contacts[0]
-        if len(rec.contacts) > 1:
-            note = f"{rec.name} has {len(rec.contacts)} contacts; the first ({name}) is used"
-        elif rec.company:
-            note = f"{rec.name} has a contact and a company; the contact ({name}) is used"
-    elif rec.company:
-        name = rec.company
-    else:
-        return None, None, f"{rec.name} has no client (no contact or company)"
-    p = sim.people.get(name)
-    if p is None:
-        return None, None, f"the client {name} is not declared in the scenario"
-    return p, note, None
-
-
 def pick(person: ir.Person, what: str, choice: ir.AddressChoice | None,
          default: str = "auto") -> tuple[ir.Contact | None, str | None]:
     """An e-mail address or phone number of a person, by type and first/last."""
@@ -120,87 +88,88 @@ def channel(sim: "Simulation", kind: str) -> list[ir.Channel]:
     return [c for c in sim.channels if c.kind.value == kind]
 
 
-def deadline(sim: "Simulation", d: ir.Deadline | None) -> str | None:
-    if d is None:
-        return None
-    today = workcal.to_local(sim.now, sim.tz).date()
-    if d.kind == "in" and d.duration is not None:
-        return sim.fmt(shift(sim, sim.now, d.duration, 1, None))
-    if d.kind in ("today", "tomorrow"):
-        day = today + dt.timedelta(days=1 if d.kind == "tomorrow" else 0)
-    else:
-        day = d.date
-    if day is None:
-        return None
-    if d.time is None:
-        return f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
-    return sim.fmt(sim.local(dt.datetime.combine(day, d.time)))
-
-
-def _attachments(a: ir.Action) -> list[str]:
-    att = a.get("attach")
-    if not att:
-        return []
-    return ["attach " + ", ".join(f'"{x.value}"' if x.kind == "file" else x.value for x in att)]
+def _notes(*notes: str | list[str] | None) -> str | None:
+    flat: list[str] = []
+    for n in notes:
+        if isinstance(n, list):
+            flat.extend(n)
+        elif n:
+            flat.append(n)
+    return "; ".join(flat) or None
 
 
 # ------------------------------------------------------------------ work
 
 def notify(sim, run, a, rec):
-    who, err = recipient(sim, rec, a.get("to"))
+    who, err = recipient(sim, rec, a.get("to"), "nobody can be notified")
     msg = render(sim, a.get("message"), rec)
     if err:
         return Outcome("failed", f'notify {a.get("to")} "{msg}"', err)
     return Outcome("done", f'notify {who} "{msg}"')
 
 
+def _responsible(sim, rec, a, what: str) -> tuple[str | None, str | None]:
+    resp = a.get("responsible")
+    if resp is None:
+        return rec.responsible, None
+    return recipient(sim, rec, resp, f"the {what} has no responsible")
+
+
 def create_task(sim, run, a, rec):
     title = render(sim, a.get("title"), rec)
-    resp = a.get("responsible")
-    who, err = recipient(sim, rec, resp) if resp is not None else (rec.responsible, None)
+    who, err = _responsible(sim, rec, a, "task")
+    if not err:
+        observers, err = employees(sim, rec, a.get("observers"), "{name} cannot observe the task")
+    if not err:
+        due, err = deadline(sim, a.get("deadline"), rec)
     if err:
         return Outcome("failed", f'create task "{title}"', err)
     sim.tasks += 1
-    task = Task(sim.tasks, title, rec.name, who)
+    task = Task(sim.tasks, title, rec.name, who, created=sim.now)
     parts = [f'create task #{task.id} "{title}" for {who}']
-    if a.get("deadline") is not None:
-        parts.append(f"deadline {deadline(sim, a.get('deadline'))}")
+    if due is not None:
+        parts.append(f"deadline {due}")
     if a.get("priority") is not None:
         parts.append(f"priority {a.get('priority')}")
-    if a.get("observers"):
-        parts.append("observers " + ", ".join(n.value for n in a.get("observers")))
+    if observers:
+        parts.append("observers " + ", ".join(observers))
     if a.get("description") is not None:
         parts.append(f'description "{render(sim, a.get("description"), rec)}"')
-    parts += _attachments(a)
-    return Outcome("done", ", ".join(parts), effect=lambda: rec.tasks.append(task))
+    files, notes = attachments(sim, a, rec)
+    task.detail = ", ".join(parts + files)
+    return Outcome("done", task.detail, _notes(notes), effect=lambda: rec.tasks.append(task))
 
 
 def plan_activity(sim, run, a, rec):
-    title = render(sim, a.get("title"), rec) or "Activity"
-    resp = a.get("responsible")
-    who, err = recipient(sim, rec, resp) if resp is not None else (rec.responsible, None)
+    title = render(sim, a.get("title"), rec)
+    who, err = _responsible(sim, rec, a, "activity")
+    if not err:
+        invited, err = employees(sim, rec, a.get("invite"), "{name} cannot be invited")
+    if not err:
+        due, err = deadline(sim, a.get("deadline"), rec)
     if err:
         return Outcome("failed", f'plan activity "{title}"', err)
     parts = [f'plan activity "{title}" for {who}']
-    if a.get("deadline") is not None:
-        parts.append(f"deadline {deadline(sim, a.get('deadline'))}")
+    if due is not None:
+        parts.append(f"deadline {due}")
     for key in ("description", "address", "link"):
         if a.get(key) is not None:
             parts.append(f'{key} "{render(sim, a.get(key), rec)}"')
     if a.get("location"):
         parts.append(f'location "{a.get("location")}"')
-    if a.get("invite"):
-        parts.append("invite " + ", ".join(n.value for n in a.get("invite")))
+    if invited:
+        parts.append("invite " + ", ".join(invited))
     if a.get("color") is not None:
         parts.append(f"color {a.get('color')}")
     if a.get("add_to_calendar"):
         parts.append("added to the calendar")
-    parts += _attachments(a)
+    files, notes = attachments(sim, a, rec)
+    parts += files
     complete = bool(a.get("complete_on_stage_change"))
     if complete:
         parts.append("completed on stage change")
-    activity = Activity(title, rec.visit, complete)
-    return Outcome("done", ", ".join(parts), effect=lambda: rec.activities.append(activity))
+    activity = Activity(title, rec.visit, complete, detail=", ".join(parts), created=sim.now)
+    return Outcome("done", activity.detail, _notes(notes), effect=lambda: rec.activities.append(activity))
 
 
 def change_responsible(sim, run, a, rec):
@@ -209,7 +178,7 @@ def change_responsible(sim, run, a, rec):
     turn = sim.turns.get(key, 0)
     sim.turns[key] = turn + 1
     r = options[turn % len(options)]
-    who, err = recipient(sim, rec, r)
+    who, err = recipient(sim, rec, r, "there is nobody to make responsible")
     names = " or ".join(str(o) for o in options)
     if err:
         return Outcome("failed", f"change responsible to {names}", err)
@@ -231,9 +200,14 @@ def set_field_action(sim, run, a, rec):
     expr = a.get("value")
     field = ref.path[0]
     typ = sim.index.field_type(rec.entity, (field,))
-    if field in ("stage", "pipeline", "created"):
+    if field in ("stage", "pipeline", "created", "id"):
         return Outcome("failed", f"set {ref.text}", f"{field} cannot be set (use `move to`)")
-    value = evaluate(sim, expr, rec)
+    try:
+        value = evaluate(sim, expr, rec)
+    except EvalError as e:
+        written = source_text(sim, expr)
+        values = "" if "is empty" in str(e) else values_of(sim, expr, rec)
+        return Outcome("failed", f"set {ref.text} = {written}", f"{written} cannot be computed: {e}{values}")
     shown_new = show_value(sim, convert(sim, value, typ), typ, quote=True)
     old = field_value(sim, rec, (field,))
     same = compare(sim, "=", old, convert(sim, value, typ)) and (old is None) == (value is None)
@@ -294,11 +268,17 @@ def send_email(sim, run, a, rec):
     parts = [f'send email "{subject}" to {addr.value} ({person.name.value}) from {sender_addr}']
     if a.get("text") is not None:
         parts.append(f'text "{render(sim, a.get("text"), rec)}"')
-    parts += _attachments(a)
-    if a.get("track_clicks"):
+    files, notes = attachments(sim, a, rec)
+    parts += files
+    tracked = bool(a.get("track_clicks"))
+    if tracked:
         parts.append("clicks tracked")
-    return Outcome("done", ", ".join(parts), note, effect=lambda: fire(
-        sim, rec, "email_sent", None, cause=f"robot {run.robot.name.value}"))
+
+    def effect():
+        if tracked:  # the client's clicks on its links are seen from now on
+            rec.tracked_emails += 1
+        fire(sim, rec, "email_sent", None, cause=f"robot {run.robot.name.value}")
+    return Outcome("done", ", ".join(parts), _notes(note, notes), effect=effect)
 
 
 def send_sms(sim, run, a, rec):
@@ -330,24 +310,40 @@ def send_sms(sim, run, a, rec):
 
 
 def send_chat(sim, run, a, rec):
+    """To the client's latest chat (docs/language.md#send-chat): a declared
+    `chat` account or one their first message created, in an open channel or
+    in Telegram; its channel must be connected."""
     shown = render(sim, a.get("text"), rec)
     words = f'send chat "{shown}"'
-    lines = channel(sim, "openlines")
-    if not lines:
-        return _fail(words, "no open channel chat is connected (the scenario has no "
-                            "`channel openlines`), so there is no chat with the client")
     person, note, err = client(sim, rec)
     if err:
         return _fail(words, err)
-    if not person.chats:
-        return _fail(words, f"there is no chat with the client {person.name.value} "
-                            "(the contact has no `chat`)")
-    chat = person.chats[-1].value
+    chats = chats_of(sim, person)
+    lines = channel(sim, "openlines")
+    if not chats:
+        if not lines and not channel(sim, "telegram"):
+            return _fail(words, "no open channel chat is connected (the scenario has no "
+                                "`channel openlines`), so there is no chat with the client")
+        return _fail(words, f"there is no chat with the client {person.name.value} yet "
+                            "(the contact has no `chat`, and has not written)")
+    chat = chats[-1]
+    if chat.messenger == "telegram":
+        connected = channel(sim, "telegram")
+        if not connected:
+            return _fail(words, "the client's chat is in Telegram, and the Telegram channel is not connected "
+                                "(the scenario has no `channel telegram`)")
+        where = "chat in Telegram" + (f' "{connected[0].label}"' if connected[0].label else "")
+    else:
+        if not lines:
+            return _fail(words, "no open channel chat is connected (the scenario has no "
+                                "`channel openlines`), so there is no chat with the client")
+        label = chat.label or lines[0].label
+        via = f' in open channel "{label}"' if label else ""
+        where = f"chat {chat.account}{via}" if chat.account else f"chat{via}"
     hidden = " (hidden: only employees see it)" if a.get("hidden") else ""
-    via = f' in open channel "{lines[0].label}"' if lines[0].label else ""
-    parts = [f'send chat to {person.name.value} (chat {chat}{via}){hidden}: "{shown}"']
-    parts += _attachments(a)
-    return Outcome("done", ", ".join(parts), note)
+    files, notes = attachments(sim, a, rec)
+    parts = [f'send chat to {person.name.value} ({where}){hidden}: "{shown}"'] + files
+    return Outcome("done", ", ".join(parts), _notes(note, notes))
 
 
 def make_call(sim, run, a, rec):
@@ -388,8 +384,11 @@ def invite(sim, run, a, rec):
     if err:
         return _fail(words, err)
     shown = render(sim, a.get("text"), rec)
+
+    def effect():  # the client's next first message creates the chat there
+        sim.invited.setdefault(person.name.value, set()).add(m)
     return Outcome("done", f"invite {person.name.value} to {m}: SMS to {phone.value}"
-                   + (f' "{shown}"' if shown else ""), note)
+                   + (f' "{shown}"' if shown else ""), note, effect)
 
 
 # ------------------------------------------------------------------ records
@@ -403,8 +402,7 @@ def create_repeat_lead(sim, run, a, rec):
     if err:
         return _fail(words, f"a repeat lead needs the {entity_word(sim, rec)}'s client, "
                             f"and {rec.name} has none (no contact or company)")
-    resp = a.get("responsible")
-    who, err = recipient(sim, rec, resp) if resp is not None else (rec.responsible, None)
+    who, err = _responsible(sim, rec, a, "repeat lead")
     if err:
         return _fail(words, err)
     pipes = sim.index.pipelines_for("lead")
@@ -435,14 +433,14 @@ def copy_record(sim, run, a, rec):
         original if original.endswith(" (copy)") else f"{original} (copy)")  # a copy of a copy: once
     if len(title) > MAX_TEXT_LENGTH:
         return Outcome("failed", f"copy {rec.name}", _too_long("title", title))
-    resp = a.get("responsible")
-    who, err = recipient(sim, rec, resp) if resp is not None else (rec.responsible, None)
+    who, err = _responsible(sim, rec, a, "copy")
     label = stage_label(pipeline, stage)
     where = f"{pipeline.name.value}.{stage.name.value}"
     if err:
         return Outcome("failed", f"copy {rec.name} to {label} ({where})", err)
     fields = dict(rec.fields)
     fields["title"] = title
+    fields.pop("id", None)  # a new record: its own ID
     contacts = list(rec.contacts)
     company = rec.company
 
@@ -480,7 +478,8 @@ def add_to_audience(sim, run, a, rec):
 
 
 def webhook(sim, run, a, rec):
-    url = a.get("url") or ""
+    """The URL filled in, each value URL-encoded (docs/language.md#webhook)."""
+    url = render(sim, a.get("url"), rec, raw=True, encode=lambda v: urllib.parse.quote(v, safe=""))
     words = f'webhook "{url}"'
     try:
         parts = urllib.parse.urlsplit(url)

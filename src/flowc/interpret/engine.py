@@ -64,6 +64,8 @@ class Simulation:
         self.next_suffix: dict[str, int] = {}  # names of created records
         self.turns: dict[tuple[str, str, str], int] = {}  # round robins of change_responsible
         self.calendars: dict[str, workcal.WorkCalendar] = {}
+        self.chats: dict[str, list] = {}  # person -> world.Chat list (world.chats_of)
+        self.invited: dict[str, set[str]] = {}  # person -> messengers a robot invited them to
         self._queue: list = []
         self._seq = 0
         self._out: list[TraceEvent] = []

@@ -1,7 +1,8 @@
 """Expectations: a scenario's `expect` lines checked against the end state
-of a run (a record's stage, a robot's outcome, a field's value), at the
-horizon or at a given time (from the stage and field histories), each with
-the expected and the actual state in words.
+of a run (a record's stage, a robot's outcome and what it did, a field's
+value, its tasks and activities), at the horizon or at a given time (from
+the stage and field histories), each with the expected and the actual state
+in words (for `with`: the actual detail, so that it can be copied).
 """
 from __future__ import annotations
 
@@ -82,7 +83,13 @@ def expect(sim: "Simulation", x: ir.Expectation) -> ExpectationResult:
         return _expect_stage(sim, x, rec, when, at, at_words)
     if x.kind == "robot":
         return _expect_robot(sim, x, rec, when, at, at_words)
+    if x.kind in ("task", "activity"):
+        return _expect_item(sim, x, rec, when, at, at_words)
     return _expect_field(sim, x, rec, when, at, at_words)
+
+
+def _contains(text: str | None, part: str | None) -> bool:
+    return part is None or (text is not None and part.casefold() in text.casefold())
 
 
 def _expect_stage(sim, x, rec, when, at, at_words) -> ExpectationResult:
@@ -113,8 +120,9 @@ def _expect_robot(sim, x, rec, when, at, at_words) -> ExpectationResult:
     robot = x.robot.value
     status = x.status.value
     because = f' because "{x.because}"' if x.because else ""
-    text = f"robot {robot} on {name} {status}{because}{at_words}"
-    expected = f"{status}{at_words}{because}"
+    with_ = f' with "{x.with_text}"' if x.with_text else ""
+    text = f"robot {robot} on {name} {status}{with_}{because}{at_words}"
+    expected = f"{status}{at_words}{with_}{because}"
     if rec is None:
         return ExpectationResult(x, False, text, expected, f"there is no record {name}", at)
     st = sim.robot_states.get((robot, name))
@@ -124,15 +132,43 @@ def _expect_robot(sim, x, rec, when, at, at_words) -> ExpectationResult:
     ok = st.status == status
     if when is not None and moment != when:
         ok = False
-    if x.because and (st.reason is None or x.because.casefold() not in st.reason.casefold()):
+    if not _contains(st.reason, x.because) or not _contains(st.detail, x.with_text):
         ok = False
     if st.status == "waiting":
         actual = f"waiting at the horizon (due {sim.fmt(st.due)})" if st.due else "waiting at the horizon"
     else:
         actual = f"{st.status} at {sim.fmt(st.at)}"
-    if st.reason:
-        actual += f": {st.reason}"
+    said = [w for w in ((st.detail if x.with_text else None), st.reason) if w]
+    if said:
+        actual += ": " + "; ".join(said)
     return ExpectationResult(x, ok, text, expected, actual, at)
+
+
+def _expect_item(sim, x, rec, when, at, at_words) -> ExpectationResult:
+    """`expect task "title" on d1 open|completed [with "..."] [at T]`: one of the
+    record's tasks (activities) whose title contains the text has that status
+    at the horizon, got it at T, and its robot's detail contains the `with`."""
+    name = x.record.value
+    status = x.status.value
+    with_ = f' with "{x.with_text}"' if x.with_text else ""
+    text = f'{x.kind} "{x.title}" on {name} {status}{with_}{at_words}'
+    expected = f"{status}{at_words}{with_}"
+    if rec is None:
+        return ExpectationResult(x, False, text, expected, f"there is no record {name}", at)
+    items = rec.tasks if x.kind == "task" else rec.activities
+    if not items:
+        return ExpectationResult(x, False, text, expected, f"{name} has no {x.kind}", at)
+    described = []
+    ok = False
+    for item in items:
+        state = "open" if item.open else "completed"
+        since = item.created if item.open else item.completed
+        label = (f'task #{item.id} "{item.title}"' if x.kind == "task" else f'activity "{item.title}"')
+        described.append(f"{label} {state} since {sim.fmt(since)}: {item.detail}")
+        if _contains(item.title, x.title) and state == status and _contains(item.detail, x.with_text) \
+                and (when is None or since == when):
+            ok = True
+    return ExpectationResult(x, ok, text, expected, "; ".join(described), at)
 
 
 def _expect_field(sim, x, rec, when, at, at_words) -> ExpectationResult:

@@ -96,9 +96,10 @@ def arith(sim: "Simulation", op: str, a: Any, b: Any) -> Any:
         if isinstance(a, dt.datetime):
             return shift(sim, a, b, sign, None)
         if isinstance(a, dt.date):
-            if b.is_days:
+            if b.is_days or b.is_months:
                 try:
-                    out = a + dt.timedelta(days=sign * b.days)
+                    out = workcal.add_months_to_date(a, sign * b.months) if b.is_months \
+                        else a + dt.timedelta(days=sign * b.days)
                 except OverflowError:
                     out = None
                 if out is None or not FIRST_INSTANT.date() <= out <= LAST_INSTANT.date():

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from .. import ir, limits, workcal
 from .expr import compare, evaluate
+from .params import client
 from .stages import enter, move
 from .text import show_value
 from .triggers import fire
 from .values import EvalError
 from .words import event_kind, happening_words
-from .world import Record, convert_decl, field_value, set_field, snapshot_fields, stage_label
+from .world import Chat, Record, chats_of, convert_decl, field_value, set_field, snapshot_fields, stage_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Simulation
@@ -47,7 +48,12 @@ def horizon(sim: "Simulation", until: dt.datetime | None) -> tuple[dt.datetime, 
         elif sc.run_for is not None:
             d = sc.run_for
             why = f"run for {d}"
-            end = workcal.add_days(start, d.days, sim.tz) if d.is_days else start + dt.timedelta(minutes=d.minutes)
+            if d.is_months:
+                end = workcal.add_months(start, d.months, sim.tz)
+            elif d.is_days:
+                end = workcal.add_days(start, d.days, sim.tz)
+            else:
+                end = start + dt.timedelta(minutes=d.minutes)
         else:
             last = max([start_local] + times)
             what = "the last scenario event" if last > start_local else "the start"
@@ -94,6 +100,9 @@ def declare(sim: "Simulation", decl: ir.RecordDecl) -> None:
                     contacts.append(n)
         elif fname == "responsible":
             responsible = next((n for n in names if isinstance(n, str)), None)
+        elif fname == "id" and rv.values and isinstance(rv.values[0], ir.Literal) \
+                and rv.values[0].type == "number":
+            fields["id"] = str(rv.values[0].value)  # `id 4711`: an ID, not an amount (no 4,711)
         else:
             typ = sim.index.field_type(entity, (fname,))
             fields[fname] = convert_decl(sim, rv.values[0], typ) if rv.values else None
@@ -161,15 +170,45 @@ def happen(sim: "Simulation", h: ir.Happening) -> None:
                      reason=f"{name} has no open task: nothing happens")
             return
         task.open = False
-        rec.tasks = [t for t in rec.tasks if t.open]
+        task.completed = sim.now
         sim.emit("event", rec, event="task_status", cause="scenario",
                  detail=f'task #{task.id} "{task.title}" completed')
         fire(sim, rec, "task_status", "completed", cause="scenario")
         return
     ev = h.event
     arg = ev.arg
-    sim.emit("event", rec, event=ev.kind, detail=what, cause="scenario")
-    if ev.kind == "field_changed":
+    kind = ev.kind
+    note = None
+    if kind == "link_clicked" and not rec.tracked_emails:
+        sim.emit("event", rec, event=kind, detail=what, cause="scenario",
+                 reason=f"{name} was sent no e-mail with tracked clicks, so the click is not seen: nothing happens")
+        return
+    if kind in ("chat_first_message", "chat_message"):
+        kind, note = client_writes(sim, rec, kind, arg.value if isinstance(arg, ir.Name) else arg)
+    sim.emit("event", rec, event=ev.kind, detail=what, cause="scenario", reason=note)
+    if kind == "field_changed":
         fire(sim, rec, ev.kind, None, cause="scenario", fields=tuple(n.value for n in arg or ()))
     else:
-        fire(sim, rec, ev.kind, arg.value if isinstance(arg, ir.Name) else arg, cause="scenario")
+        fire(sim, rec, kind, arg.value if isinstance(arg, ir.Name) else arg, cause="scenario")
+
+
+def client_writes(sim: "Simulation", rec: Record, kind: str, channel: str | None) -> tuple[str, str | None]:
+    """The record's client writes in a chat (docs/semantics.md, triggers): a
+    message creates the chat it is written in when there is none (in Telegram
+    after an invitation, else in the open channel); a message that does is a
+    first message.  Returns (the event kind to fire, a note)."""
+    person, _, err = client(sim, rec)
+    if err or person is None:
+        return kind, None
+    chats = chats_of(sim, person)
+    who = person.name.value
+    if "telegram" in sim.invited.get(who, ()) and not any(c.messenger == "telegram" for c in chats):
+        chats.append(Chat("telegram"))
+        return "chat_first_message", f"{who} wrote in Telegram after the invitation: the chat is created"
+    if not chats:
+        lines = [c for c in sim.channels if c.kind.value == "openlines"]
+        label = channel or (lines[0].label if lines else None)
+        chats.append(Chat("openlines", None, label))
+        where = f' "{label}"' if label else ""
+        return "chat_first_message", f"{who} had no chat: this first message creates one in the open channel{where}"
+    return kind, None

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .. import ir, limits, workcal
-from .timing import plan_due
+from .timing import calendar, plan_due
 from .values import RANGE_WORDS, EvalError
 from .world import (
     Record, RobotRun, RobotState, entity_word, history_stage, new_name, snapshot_fields, stage_label,
@@ -147,7 +147,9 @@ def leave(sim: "Simulation", rec: Record, pipeline: ir.Pipeline, stage: ir.Stage
     to = stage_label(pipeline, stage)
     frm = stage_label(rec.pipeline, rec.stage)
     for run in rec.runs:
-        if run.status == "scheduled":
+        if run.status == "scheduled" and run.due <= sim.now:  # due this very minute: not run yet
+            why = f"the {what} moved on at {sim.fmt_short(sim.now)} before this robot ran: it left {frm} for {to}"
+        elif run.status == "scheduled":
             why = (f"the {what} moved on before it was due at {sim.fmt_short(run.due)}: "
                    f"it left {frm} for {to}")
         elif run.status == "pending":
@@ -158,9 +160,9 @@ def leave(sim: "Simulation", rec: Record, pipeline: ir.Pipeline, stage: ir.Stage
     for act in rec.activities:
         if act.open and act.complete_on_stage_change:
             act.open = False
+            act.completed = sim.now
             sim.emit("activity_completed", rec, stage=rec.stage.name.value, pipeline=rec.pipeline.name.value,
                      detail=f'activity "{act.title}"', reason=f"the {what} left {frm} for {to}")
-    rec.activities = [a for a in rec.activities if a.open]
 
 
 # ------------------------------------------------------------------ robot runs
@@ -184,13 +186,27 @@ def plan(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str) ->
     if due is None:
         finish(sim, run, "failed", words)
         return
-    run.status = "scheduled"
     if due < sim.now:
-        run.due = sim.now
-        sim.emit("scheduled", rec, status="scheduled", due=sim.now, **common,
-                 reason=f"{words}: was due {sim.fmt(due)}, which had passed; runs now")
-        sim.push(sim.now, ("robot", run))
+        # Past: at once; with a calendar, never outside its working time
+        # (docs/language.md#due-times-in-the-past).
+        cal = calendar(sim, run.robot.timing.calendar.value) if run.robot.timing.calendar is not None else None
+        try:
+            when = cal.next_working(sim.now) if cal is not None else sim.now
+        except (workcal.NoWorkingTime, OverflowError) as e:
+            finish(sim, run, "failed", str(e) if isinstance(e, workcal.NoWorkingTime) else
+                   f"the due time is out of range ({RANGE_WORDS})")
+            return
+        run.status = "scheduled"
+        run.due = when
+        if when > sim.now:
+            why = f"{words}: was due {sim.fmt(due)}, which had passed; waits for the next working moment"
+            set_state(sim, run, "scheduled", why, due=when)
+        else:
+            why = f"{words}: was due {sim.fmt(due)}, which had passed; runs now"
+        sim.emit("scheduled", rec, status="scheduled", due=when, **common, reason=why)
+        sim.push(when, ("robot", run))
         return
+    run.status = "scheduled"
     run.due = due
     if due > sim.now:
         sim.emit("scheduled", rec, status="scheduled", due=due, reason=words, **common)
@@ -199,9 +215,9 @@ def plan(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str) ->
 
 
 def set_state(sim: "Simulation", run: RobotRun, status: str, reason: str | None,
-              due: dt.datetime | None = None) -> None:
+              due: dt.datetime | None = None, detail: str | None = None) -> None:
     sim.robot_states[(run.robot.name.value, run.record.name)] = RobotState(
-        status, sim.now, reason, run.stage.name.value, due)
+        status, sim.now, reason, run.stage.name.value, due, detail)
 
 
 def finish(sim: "Simulation", run: RobotRun, status: str, reason: str | None, detail: str | None = None,
@@ -209,7 +225,7 @@ def finish(sim: "Simulation", run: RobotRun, status: str, reason: str | None, de
     """A run ends (done, failed, skipped, cancelled): its line, then its effect,
     then the next robot of its `after previous` chain is planned."""
     run.status = status
-    set_state(sim, run, status, reason)
+    set_state(sim, run, status, reason, detail=detail)
     sim.emit(status, run.record, robot=run.robot.name.value, stage=run.stage.name.value,
              pipeline=run.pipeline.name.value, status=status, reason=reason, detail=detail,
              to_stage=to_stage)

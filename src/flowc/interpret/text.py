@@ -55,14 +55,16 @@ def show_value(sim: "Simulation", value: Any, typ: str | None = None, quote: boo
     return text(sim, value, typ)
 
 
-def render(sim: "Simulation", template: ir.Template | str | None, rec: Record, raw: bool = False) -> str:
+def render(sim: "Simulation", template: ir.Template | str | None, rec: Record, raw: bool = False,
+           encode=None) -> str:
     """A template with its placeholders filled in; line breaks shown as \\n
-    (one trace line per event) unless `raw`."""
-    out = _render(sim, template, rec)
+    (one trace line per event) unless `raw`; `encode` applied to each value
+    (a webhook's URL: URL-encoding)."""
+    out = _render(sim, template, rec, encode)
     return out if raw else out.replace("\r", "").replace("\n", "\\n")
 
 
-def _render(sim: "Simulation", template: ir.Template | str | None, rec: Record) -> str:
+def _render(sim: "Simulation", template: ir.Template | str | None, rec: Record, encode=None) -> str:
     if template is None:
         return ""
     if isinstance(template, str):
@@ -76,9 +78,10 @@ def _render(sim: "Simulation", template: ir.Template | str | None, rec: Record) 
             typ = sim.index.field_type(rec.entity, part.path)
             if len(part.path) == 1 and typ in _PEOPLE_TYPES or \
                     (len(part.path) == 1 and part.path[0] in ("contact", "client", "company", "responsible")):
-                out.append(person_name(sim, value))
+                filled = person_name(sim, value)
             else:
-                out.append(text(sim, value, typ))
+                filled = text(sim, value, typ)
+            out.append(encode(filled) if encode is not None else filled)
     return "".join(out)
 
 

@@ -1,7 +1,11 @@
 """When a robot is due: its timing (`after`, `at`, `before/after FIELD`, `in
 CAL hours`, `after previous`) turned into an instant, with the words that say
 why (`plan_due`), and the notes on what lies in between (holidays, closed
-days, clock changes).  Working-time arithmetic is flowc.workcal's.
+days, clock changes).  Working-time arithmetic is flowc.workcal's; the rules
+are docs/semantics.md, "The due time": months are calendar months (also in
+working hours, then moved into working time), and whole days or months before
+or after a `date` field in working hours are working days
+(`working_day_due`).
 """
 from __future__ import annotations
 
@@ -40,7 +44,11 @@ def shift(sim: "Simulation", base: dt.datetime, d: ir.Duration, sign: int, cal: 
     days on `wall` (the base's wall time when known: a date field) are counted
     on the wall clock and localized once, afterwards."""
     try:
-        if cal is not None:
+        if d.is_months:
+            out = workcal.add_months(base, sign * d.months, cal.tz if cal is not None else (tz or sim.tz))
+            if cal is not None and not cal.is_working(out):
+                out = cal.next_working(out) if sign > 0 else cal.previous_working(out)
+        elif cal is not None:
             out = cal.add(base, d) if sign > 0 else cal.subtract(base, d)
         elif d.is_days and wall is not None:
             out = workcal.localize(workcal.shift_wall(wall, sign * d.days), tz or sim.tz)
@@ -58,7 +66,31 @@ def shift(sim: "Simulation", base: dt.datetime, d: ir.Duration, sign: int, cal: 
 
 def amount(d: ir.Duration, working: bool) -> str:
     unit = d.unit if d.amount != 1 else d.unit[:-1]
-    return f"{d.amount} {'working ' if working else ''}{unit}"
+    return f"{d.amount} {'working ' if working and not d.is_months else ''}{unit}"
+
+
+def working_day(cal: workcal.WorkCalendar, day: dt.date, rel: ir.RelativeTo) -> tuple[dt.date, str]:
+    """`N days before/after FIELD in CAL hours` with a `date` field: the N-th
+    working day before/after the date (a week is 7); months: the date N months
+    away, or the nearest working day in the direction counted.  With a note
+    when a month's date had no working time."""
+    sign = -1 if rel.direction == "before" else 1
+    if rel.duration.is_months:
+        target = workcal.add_months_to_date(day, sign * rel.duration.months)
+        found = cal.nearest_working_date(target, sign)
+        note = f"; {target.isoformat()} has no working time: the working day {rel.direction} it" \
+            if found != target else ""
+        return found, note
+    return cal.working_date(day, sign * rel.duration.days), ""
+
+
+def on_working_day(cal: workcal.WorkCalendar, day: dt.date, at_time: dt.time | None) -> dt.datetime:
+    """A working day's first opening, or `at_time` on it (the next working
+    moment when that is not working time then)."""
+    if at_time is None:
+        return cal.opening(day)
+    due = workcal.localize(dt.datetime.combine(day, at_time), cal.tz)
+    return due if cal.is_working(due) else cal.next_working(due)
 
 
 def plan_due(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str) -> tuple[dt.datetime | None, str]:
@@ -78,7 +110,7 @@ def plan_due(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str
     span = (base, None)  # the stretch of time the notes (holidays, clock changes) are about
     if t.at_datetime is not None:
         due = workcal.localize(t.at_datetime, tz)
-        words = f"at {sim.fmt(due)}"
+        words = f"at {sim.fmt(due)}" + (f", after {base_what}" if t.after_previous else "")
         if cal is not None and not cal.is_working(due):
             due = cal.next_working(due)
             words += f", then the next working moment{working}"
@@ -93,6 +125,15 @@ def plan_due(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str
         if isinstance(value, dt.datetime):
             anchor = value
             shown = sim.fmt(anchor)
+        elif isinstance(value, dt.date) and cal is not None and rel.duration.is_calendar:
+            # Whole working days before or after a date (docs/language.md#date-fields).
+            found, note = working_day(cal, value, rel)
+            due = on_working_day(cal, found, t.at_time)
+            at = f", at {t.at_time:%H:%M}" if t.at_time is not None else ", at the start of its working time"
+            words = (f"{amount(rel.duration, True)} {rel.direction} {rel.field.text} ({value.isoformat()})"
+                     f"{note}{at}{working}")
+            day = workcal.localize(dt.datetime.combine(value, dt.time()), tz)
+            return due, words + notes_between(sim, min(day, due), max(day, due), cal)
         elif isinstance(value, dt.date):
             clock = t.at_time or dt.time(0, 0)
             at_time_used = t.at_time is not None

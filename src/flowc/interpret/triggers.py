@@ -20,9 +20,13 @@ if TYPE_CHECKING:  # pragma: no cover
 def event_kinds(sim: "Simulation", kind: str, arg: str | None) -> tuple[str, ...]:
     """The trigger events an event counts as.  A call-back form is a CRM form:
     its submission fires `callback requested` and `form submitted` triggers
-    alike (the seeds: the form trigger offers every form, call-back ones too)."""
+    alike (the seeds: the form trigger offers every form, call-back ones too).
+    The client's first chat message is a message: it fires `chat first
+    message` and `chat message` triggers ("first message / each message")."""
     if kind == "callback":
         return ("callback", "form_submitted")
+    if kind == "chat_first_message":  # every message, the first one included
+        return ("chat_first_message", "chat_message")
     if kind == "form_submitted" and arg is not None:
         form = sim.index.forms.get(arg)
         if form is not None and form.callback:

@@ -1,6 +1,7 @@
 """The simulated world: records (their stage, fields, people, tasks and
-activities), robot runs and their last known states, and the field and stage
-histories that expectations look back into.
+activities, tracked e-mails), the clients' chats, robot runs and their last
+known states, and the field and stage histories that expectations look back
+into.
 
 Functions here read and write a record's values: `field_value` (a path such
 as `client.email`), `set_field`, `convert` (a value stored into a field of a
@@ -28,6 +29,9 @@ class Task:
     record: str
     responsible: str | None
     open: bool = True
+    detail: str = ""  # what its robot did (`expect task ... with`)
+    created: dt.datetime | None = None
+    completed: dt.datetime | None = None
 
 
 @attrs.define(eq=False)
@@ -36,6 +40,18 @@ class Activity:
     visit: int
     complete_on_stage_change: bool
     open: bool = True
+    detail: str = ""
+    created: dt.datetime | None = None
+    completed: dt.datetime | None = None
+
+
+@attrs.frozen
+class Chat:
+    """A chat with a client: in an open channel (`chat joana_silva`, or created
+    by the client's first message) or in Telegram (after `invite to telegram`)."""
+    messenger: str  # "openlines" or "telegram"
+    account: str | None = None  # a declared chat account
+    label: str | None = None  # the open channel or the Telegram channel, as connected
 
 
 @attrs.define(eq=False)
@@ -60,6 +76,7 @@ class Record:
     moves_path: list[str] = attrs.Factory(list)
     base: str | None = None   # a created record: the name it was made under (before any _2)
     maker: str | None = None  # ... and the robot that made it
+    tracked_emails: int = 0  # e-mails sent with `track clicks`: clicks are seen only then
 
 
 @attrs.define(eq=False)
@@ -83,6 +100,7 @@ class RobotState:
     reason: str | None
     stage: str
     due: dt.datetime | None = None
+    detail: str | None = None  # the action as done
 
 
 # ------------------------------------------------------------------ names and words
@@ -139,6 +157,8 @@ def field_value(sim: "Simulation", rec: Record, path: tuple[str, ...], fields: d
         value = rec.pipeline.name.value if rec.pipeline else None
     elif head == "created":
         value = rec.created
+    elif head == "id" and not fields.get("id"):
+        value = rec.name  # a record's ID: its name, unless it gives one
     elif head in fields:
         value = fields[head]
     elif head in sim.index.fields(rec.entity):
@@ -159,6 +179,8 @@ def field_value(sim: "Simulation", rec: Record, path: tuple[str, ...], fields: d
             value = person.phones[0].value if person.phones else None
         elif part == "supervisor":
             value = person.supervisor.value if person.supervisor else None
+        elif part == "company":
+            value = person.company.value if person.company else None
         else:
             return None
     return value
@@ -240,6 +262,15 @@ def snapshot_fields(sim: "Simulation", rec: Record) -> None:
         history_field(sim, rec, "responsible", rec.responsible)
         for f, v in rec.fields.items():
             history_field(sim, rec, f, v)
+
+
+def chats_of(sim: "Simulation", person: ir.Person) -> list[Chat]:
+    """The chats with a person, oldest first: the declared `chat` accounts (open
+    channel chats the client started before), then those created during the run."""
+    got = sim.chats.get(person.name.value)
+    if got is None:
+        got = sim.chats[person.name.value] = [Chat("openlines", c.value) for c in person.chats]
+    return got
 
 
 def history_stage(sim: "Simulation", rec: Record) -> None:
