@@ -248,6 +248,9 @@ class _Formatter:
         the line breaks between them as written, unless a line gets too long."""
         parts = list(node.parts)
         i = next((k for k, p in enumerate(parts) if _is_clause(p)), len(parts))
+        if 1 < i < len(parts) and _is_comma(parts[i - 1]) \
+                and self._has_comment(_end(parts[:i - 1]), parts[i - 1].span.start):
+            i -= 1  # `} # note , immediately`: the comma stays after the comment, with its clause
         head, clauses = parts[:i], parts[i:]
         params = _params_of(head)
         multi = params is not None and (self._broken(params.span.start, params.span.end)
@@ -293,15 +296,20 @@ class _Formatter:
         glued to the head (or to the `}` of its block) if it was on its line."""
         plan: list[list] = []
         last_clause_end = prev_end
+        pending: list = []  # commas that go with the next clause
         for p in clauses:
             if _is_clause(p):
-                if not plan or self._broken(last_clause_end, p.span.start):
-                    plan.append([[p], not plan and not self._broken(prev_end, p.span.start)])
+                first = (pending or [p])[0]
+                if not plan or self._broken(last_clause_end, first.span.start):
+                    plan.append([pending + [p], not plan and not self._broken(prev_end, first.span.start)])
                 else:
-                    plan[-1][0].append(p)
+                    plan[-1][0].extend(pending + [p])
+                pending = []
                 last_clause_end = p.span.end
-            else:  # a comma: at the end of the line before
-                plan[-1][0].append(p)
+            elif plan and not self._has_comment(last_clause_end, p.span.start):
+                plan[-1][0].append(p)  # a comma: at the end of the line before
+            else:  # a comment before the comma: the comma stays after it
+                pending.append(p)
         return plan
 
     def _fits(self, node: Node, head: list, params, multi: bool, plan: list, depth: int) -> bool:

@@ -225,8 +225,14 @@ def test_no_robot_runs_before_it_was_scheduled(tmp_path_factory, case):
             continue
         assert instant(ran[0]["at"]) == instant(s["due"]), (name, events)
         if "which had passed" in s["reason"]:
-            # language.md#due-times-in-the-past: a due time in the past runs at once.
-            assert s["due"] == s["at"] and "runs now" in s["reason"], s
+            # language.md#due-times-in-the-past: a due time in the past runs at once; in
+            # working hours, at once only in working time, else at the next working moment.
+            if "in office hours" in dict(robots)[name]:
+                office = _workcal(tz, ["mon-fri 09:00-18:00"], 'holidays "PT"')
+                assert instant(s["due"]) == office.next_working(instant(s["at"])), s
+                assert ("runs now" if s["due"] == s["at"] else "waits for the next working moment") in s["reason"], s
+            else:
+                assert s["due"] == s["at"] and "runs now" in s["reason"], s
             m = re.search(r"was due \w{3} (\d{4}-\d\d-\d\d \d\d:\d\d)", s["reason"])
             assert m and localize(dt.datetime.fromisoformat(m.group(1)), tz) < instant(s["at"]), s
 
@@ -246,12 +252,13 @@ DATE_FIELD_ROWS = [
     # language.md#durations: days are calendar days (no month arithmetic): Jan 31 + 28 days, + 29 days
     ("due_date 2026-01-31", "2026-01-05 09:00", "28 days after due_date", "Sat 2026-02-28 00:00"),
     ("due_date 2026-01-31", "2026-01-05 09:00", "29 days after due_date", "Sun 2026-03-01 00:00"),
-    # language.md#working-hours: counting back, the start (Sat 00:00) moves to the previous closing
-    # time (Fri 18:00), then one working day back at that clock time: Thu 18:00
-    ("due_date 2026-01-31", "2026-01-05 09:00", "1 day before due_date in office hours", "Thu 2026-01-29 18:00"),
-    # language.md#order-of-timing-clauses: the field at 09:00 (Sat), moved to Mon 09:00, two working days on
+    # language.md#date-fields: whole working days before a date: the working day before Saturday
+    # 31 January is Friday 30, at its first opening (before issue 8: Thu 18:00, counted back from
+    # Saturday 00:00 through the previous closing time)
+    ("due_date 2026-01-31", "2026-01-05 09:00", "1 day before due_date in office hours", "Fri 2026-01-30 09:00"),
+    # language.md#date-fields: the second working day after Saturday 31 January (Mon 2, Tue 3), at 09:00
     ("due_date 2026-01-31", "2026-01-05 09:00", "2 days after due_date at 09:00 in office hours",
-     "Wed 2026-02-04 09:00"),
+     "Tue 2026-02-03 09:00"),
     # language.md#date-fields and #durations: Feb 29 of a leap year
     ("due_date 2024-02-29", "2024-01-02 09:00", "1 day after due_date", "Fri 2024-03-01 00:00"),
     ("due_date 2024-02-29", "2024-01-02 09:00", "1 day before due_date at 10:00", "Wed 2024-02-28 10:00"),
@@ -260,7 +267,7 @@ DATE_FIELD_ROWS = [
     ("due_date 2024-02-29", "2024-01-02 09:00", "366 days after due_date", "Sat 2025-03-01 00:00"),
     # language.md#time-zones-and-dst: days keep the clock time across the change of 2024-03-31 (Lisbon)
     ("due_date 2024-02-29", "2024-01-02 09:00", "31 days after due_date at 09:00", "Sun 2024-03-31 09:00"),
-    # language.md#working-hours: Thu 00:00 moves to Thu 09:00, one working day later
+    # language.md#date-fields: the working day after Thursday 29 February, at its first opening
     ("due_date 2024-02-29", "2024-01-02 09:00", "1 day after due_date in office hours", "Fri 2024-03-01 09:00"),
     # language.md#date-fields: a datetime field is that moment (Feb 29 23:30 of 2028, Jan 31 23:30)
     ("due_date 2028-03-01\n    meeting 2028-02-29 23:30", "2028-01-03 09:00", "1h after meeting", "Wed 2028-03-01 00:30"),
