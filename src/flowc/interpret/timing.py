@@ -44,7 +44,12 @@ def shift(sim: "Simulation", base: dt.datetime, d: ir.Duration, sign: int, cal: 
     days on `wall` (the base's wall time when known: a date field) are counted
     on the wall clock and localized once, afterwards."""
     try:
-        if d.is_months:
+        if d.is_months and wall is not None:  # a date field: on the wall clock, localized once
+            day = workcal.add_months_to_date(wall.date(), sign * d.months)
+            out = workcal.localize(dt.datetime.combine(day, wall.time()), tz or sim.tz)
+            if cal is not None and not cal.is_working(out):
+                out = cal.next_working(out) if sign > 0 else cal.previous_working(out)
+        elif d.is_months:
             out = workcal.add_months(base, sign * d.months, cal.tz if cal is not None else (tz or sim.tz))
             if cal is not None and not cal.is_working(out):
                 out = cal.next_working(out) if sign > 0 else cal.previous_working(out)
