@@ -54,6 +54,8 @@ def _who(r: Any, place: Place) -> str:
         return "the responsible's supervisor"
     if r.kind == "employee" and r.name is not None:
         person = place.index.employees.get(r.name.value)
+        if person is None and r.name.value in place.index.fields(place.pipeline.entity.value):
+            return f"the employee in the {place.pipeline.entity.value}'s {r.name.value} field"
         return person.title if person is not None and person.title else r.name.value
     return "the responsible"
 
@@ -143,7 +145,7 @@ ACTIONS: dict[str, Callable[[ir.Action, Place], str]] = {
     "copy_record": _copy,
     "add_to_audience": lambda a, p: f"the client's contacts are added to the audience “{a.get('audience')}”"
                                     + (f" on {str(a.get('network')).capitalize()}" if a.get("network") else ""),
-    "webhook": lambda a, p: f"the webhook {a.get('url')} is called",
+    "webhook": lambda a, p: f"the webhook {getattr(a.get('url'), 'raw', a.get('url'))} is called",
     "app": lambda a, p: f"the application “{a.get('app')}” runs" + (f": {_q(a.get('text'))}" if a.get("text") else ""),
 }
 
