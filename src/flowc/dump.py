@@ -90,7 +90,7 @@ def _dump(obj: Any, indent: int, out: list[str], label: str) -> None:
         head = f"{pad}{label}{name}" + (f" {_span(span)}" if isinstance(span, Span) else "")
         out.append(head)
         for f in fields:
-            if f.name == "span":
+            if f.name == "span" or f.name.startswith("_"):  # private: caches
                 continue
             v = getattr(obj, f.name)
             if v is None or v is False or v == () or v == "":

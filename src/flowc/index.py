@@ -53,6 +53,7 @@ class Index:
         self.scenarios: dict[str, ir.Scenario] = _first(project.scenarios, by_name)
         self.timezone: str = project.timezone.value if project.timezone else "UTC"
         self._fields: dict[str, dict[str, FieldInfo]] = {}
+        self._people: dict[int, tuple] = {}
 
     # -- entities and fields ---------------------------------------------------
     def entity_kind(self, entity: str) -> str | None:
@@ -135,8 +136,13 @@ class Index:
     def people(self, scenario: ir.Scenario | None = None) -> dict[str, ir.Person]:
         """Employees of the project plus the people one scenario declares
         (a scenario's people never leak into another scenario)."""
+        key = id(scenario)
+        cached = self._people.get(key)
+        if cached is not None and cached[0] is scenario:
+            return cached[1]
         out = dict(self.employees)
         if scenario is not None:
             for p in scenario.people:
                 out.setdefault(p.name.value, p)
+        self._people[key] = (scenario, out)  # shared: callers only read it
         return out

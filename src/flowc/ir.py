@@ -404,11 +404,18 @@ class Pipeline:
     stages: tuple[Stage, ...]
     span: Span
 
+    _stage_index: dict | None = attrs.field(default=None, init=False, repr=False, eq=False)
+
     def stage(self, name: str) -> Stage | None:
-        for s in self.stages:
-            if s.name.value == name:
-                return s
-        return None
+        """The first stage with this name (in constant time: a pipeline may
+        have tens of thousands of stages)."""
+        index = self._stage_index
+        if index is None:
+            index = {}
+            for s in self.stages:
+                index.setdefault(s.name.value, s)
+            object.__setattr__(self, "_stage_index", index)
+        return index.get(name)
 
 
 # ------------------------------------------------------------------ entities and calendars

@@ -62,6 +62,16 @@ class Run:
         self.edges: list[Edge] = []
         scenario_people = {id(p) for sc in project.scenarios for p in sc.people}
         self.top_employees = [e for e in project.employees if id(e) not in scenario_people]
+        self.top_employee_ids = {id(e) for e in self.top_employees}
+        self.cache: dict = {}  # what several checks look up, computed once (see `once`)
+
+    def once(self, key, compute):
+        """`compute()`, computed once per run for `key`."""
+        try:
+            return self.cache[key]
+        except KeyError:
+            value = self.cache[key] = compute()
+            return value
 
     # -- reporting -----------------------------------------------------------
     def error(self, code: str, summary: str, span: Span | None, detail: str = "",

@@ -118,8 +118,9 @@ def check_entity_ref(run: Run, name: ir.Name | None) -> bool:
 
 
 def employee_names(run: Run, scenario: ir.Scenario | None = None) -> dict[str, ir.Person]:
-    people = run.index.people(scenario)
-    return {n: p for n, p in people.items() if p.kind == "employee"}
+    def compute() -> dict[str, ir.Person]:
+        return {n: p for n, p in run.index.people(scenario).items() if p.kind == "employee"}
+    return run.once(("employees", id(scenario)), compute)
 
 
 def check_employee(run: Run, name: ir.Name | None, ctx: Ctx, what: str = "employee") -> None:

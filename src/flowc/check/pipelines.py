@@ -46,7 +46,7 @@ def check_pipeline(run: Run, pipeline: ir.Pipeline) -> None:
 def check_stage(run: Run, stage: ir.Stage, pipeline: ir.Pipeline, entity: str | None) -> None:
     duplicates(run, [r for r in stage.robots], "robot", placed_name)
     duplicates(run, [t for t in stage.triggers if t.name is not None], "trigger", placed_name)
-    names = list(run.index.robot_defs) + list(run.index.trigger_defs)
+    names = list(run.index.robot_defs) + list(run.index.trigger_defs) if stage.unresolved else []
     for ref in stage.unresolved:
         notes = list(did_you_mean(ref.name.value, names))
         if not names:

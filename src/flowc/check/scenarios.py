@@ -25,7 +25,7 @@ def check_scenario(run: Run, sc: ir.Scenario) -> None:
     duplicates(run, sc.people, lambda p: p.kind)
     for person in sc.people:
         top = run.index.employees.get(person.name.value)
-        if top is not None and top is not person and any(top is e for e in run.top_employees):
+        if top is not None and top is not person and id(top) in run.top_employee_ids:
             run.error("F101", f'duplicate employee "{person.name.value}"', person.name.span,
                       "an employee with this name is already declared",
                       [Note("first declared here", top.name.span, "note")])
@@ -311,13 +311,7 @@ def check_expectation(run: Run, x: ir.Expectation, sc: ir.Scenario, records: dic
                       did_you_mean(x.status.value, schema.ROBOT_STATUSES))
         if x.robot is None:
             return
-        everywhere: dict[str, list[ir.Pipeline]] = {}
-        for p in run.project.pipelines:
-            for s in p.stages:
-                for r in s.robots:
-                    everywhere.setdefault(r.name.value, [])
-                    if p not in everywhere[r.name.value]:
-                        everywhere[r.name.value].append(p)
+        everywhere = run.once("robot pipelines", lambda: _robot_pipelines(run))
         if x.robot.value not in everywhere:
             run.error("F118", f'unknown robot "{x.robot.value}"', x.robot.span, "no stage has a robot with this name",
                       did_you_mean(x.robot.value, everywhere))
@@ -340,6 +334,18 @@ def check_expectation(run: Run, x: ir.Expectation, sc: ir.Scenario, records: dic
         ft = field_type(run, x.field, ctx)
         vt = type_of(run, x.value, ctx, choices_of(run, x.field, ctx), ft) if x.value is not None else None
         check_compare(run, x.op or "=", x.field, ft, x.value, vt, ctx)
+
+
+def _robot_pipelines(run: Run) -> dict[str, list[ir.Pipeline]]:
+    """Robot name -> the pipelines that have a robot of this name."""
+    everywhere: dict[str, list[ir.Pipeline]] = {}
+    for p in run.project.pipelines:
+        for s in p.stages:
+            for r in s.robots:
+                where = everywhere.setdefault(r.name.value, [])
+                if not where or where[-1] is not p:
+                    where.append(p)
+    return everywhere
 
 
 def check_horizon(run: Run, sc: ir.Scenario) -> None:

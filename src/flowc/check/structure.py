@@ -109,7 +109,14 @@ def _copy_entity_error(run: Run, tp: ir.Pipeline, entity: str, span: Span, ctx: 
 
 
 def check_trigger_can_fire(run: Run, trigger: ir.Trigger, stage: ir.Stage, pipeline: ir.Pipeline, ctx: Ctx) -> None:
-    can_fire = any(trigger_moves(s, stage, trigger.allow_back) for s in pipeline.stages)
+    # Some stage the trigger may move a record from (`trigger_moves`), in
+    # constant time: any other stage with `allow back`, else an open stage
+    # before this one.
+    if trigger.allow_back:
+        can_fire = len(pipeline.stages) > 1
+    else:
+        can_fire = run.once(("first open", id(pipeline)), lambda: next(
+            (s.index for s in pipeline.stages if s.final is None), len(pipeline.stages))) < stage.index
     where = trigger.used_at or trigger.event.span
     if can_fire:
         run.reached.add(run.key(pipeline, stage))
