@@ -23,6 +23,12 @@ MAX_FILES = 500
 #: recursion of the later phases.
 MAX_EXPR_DEPTH = 64
 
+#: Most items of one list in brackets (`amount in [...]`, `list[...]` choices)
+#: (F010).  The parser stops reading the file at the item past it: a list of
+#: millions of items (a 4 MiB file holds two million) would take a minute
+#: and gigabytes to read, for nothing a flow needs (docs/reliability.md).
+MAX_LIST_ITEMS = 10_000
+
 # ------------------------------------------------------------------ values
 
 #: Longest duration, in its units (F301).

@@ -22,6 +22,9 @@ from .syntax import Comment, Module, Node, Tok
 #: Deepest nesting of parentheses, `not`, unary minus and lists in one expression (docs/reliability.md).
 MAX_EXPR_DEPTH = limits.MAX_EXPR_DEPTH
 
+#: Most items of one list in brackets (F010): reading stops past it.
+MAX_LIST_ITEMS = limits.MAX_LIST_ITEMS
+
 # Expression node kinds: nesting depth is tracked through these.  Each
 # parenthesis, `not`, unary minus and list is one level: every way an
 # expression can hold another one without bound.
@@ -59,6 +62,14 @@ def grammar_path() -> Path:
     raise FileNotFoundError("flow.lark not found next to the flowc package")
 
 
+class _ListTooLong(Exception):
+    """A list in brackets past `limits.MAX_LIST_ITEMS`: reading stops there."""
+
+    def __init__(self, span: Span) -> None:
+        super().__init__()
+        self.span = span
+
+
 class _Builder:
     """Builds a `Node` for every grammar rule, as the parser reduces it."""
 
@@ -81,10 +92,21 @@ class _Builder:
         return fn
 
     shifted = 0  # tokens shifted so far (error recovery measures progress with it)
+    lists: list  # the items so far of each list in brackets being read, innermost last
 
     def shift(self, t) -> Tok:
         self.shifted += 1
-        return self.tok(t)
+        tok = self.tok(t)
+        kind = t.type
+        if kind == "COMMA" and self.lists:
+            self.lists[-1] += 1
+            if self.lists[-1] >= MAX_LIST_ITEMS:
+                raise _ListTooLong(tok.span)
+        elif kind == "LSQB":
+            self.lists.append(0)
+        elif kind == "RSQB" and self.lists:
+            self.lists.pop()
+        return tok
 
     def tok(self, t) -> Tok:
         return Tok(t.type, str(t), Span(self.path, t.line, t.column, t.end_line, t.end_column,
@@ -112,6 +134,8 @@ class _Builder:
                 first = first or t.span
                 last = t.span
         span = first.to(last) if first is not None else None
+        if kind in _TOP_KINDS:
+            self.lists = []  # a list left open by a syntax error counts no further
         if kind in _EXPR_LEVEL:
             depth += 1
         elif kind not in _EXPR_KINDS:
@@ -320,6 +344,7 @@ def parse(text: str, path: str = "<input>", diags: Diagnostics | None = None) ->
     _BUILDER.comments = []
     _BUILDER.reported_depth = False
     _BUILDER.shifted = 0
+    _BUILDER.lists = []
     recovery = _Recovery(source, diags)
     try:
         with paused():  # no reference cycles here: see flowc.gcpause
@@ -328,6 +353,12 @@ def parse(text: str, path: str = "<input>", diags: Diagnostics | None = None) ->
         if recovery.shifted_at_error is None:  # not seen by the hook (cannot happen for LALR)
             recovery(e)
         return Module(path, source, _salvage(e), tuple(_BUILDER.comments))
+    except _ListTooLong as e:
+        diags.error("F010", f"a list of more than {MAX_LIST_ITEMS:,} items", e.span,
+                    f"flowc stops reading {os.path.basename(path)} here",
+                    [Note(f"a list in brackets holds at most {MAX_LIST_ITEMS:,} items; "
+                          "test a field instead, or split the list")])
+        return Module(path, source, (), tuple(_BUILDER.comments))
     finally:
         _BUILDER.diags = None
     items = tuple(p for p in tree.parts if isinstance(p, Node)) if isinstance(tree, Node) else ()

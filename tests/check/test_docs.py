@@ -24,6 +24,7 @@ SRC = ROOT / "src" / "flowc"
 NOT_IN_CASES = {
     "F005": "a file over 4 MiB, or more than 500 files",
     "F007": "a file that is not UTF-8 (case files are UTF-8 text)",
+    "F010": "a list of more than 10,000 items",
     "F505": "more than 10,000 records in one scenario",
 }
 
@@ -124,6 +125,26 @@ def test_f007_not_utf8(tmp_path):
     diags = Diagnostics()
     load([str(p)], diags)
     assert [(d.code, d.span.line) for d in diags] == [("F007", 2)]
+
+
+def _list_flow(items: int) -> str:
+    return ("entity deal {\n  amount: money\n}\npipeline p for deal {\n  stage s {\n"
+            f"    robot r: notify responsible \"x\" if amount in [{', '.join(map(str, range(items)))}]\n"
+            "  }\n  stage won success\n}\n")
+
+
+def test_f010_list_too_long(tmp_path):
+    n = limits.MAX_LIST_ITEMS
+    diags = check_text(tmp_path, _list_flow(n + 1))
+    assert [(d.code, d.severity, d.span.line) for d in diags] == [("F010", Severity.ERROR, 6)]
+    d = next(iter(diags))
+    assert d.summary == f"a list of more than {n:,} items"
+    line = _list_flow(n + 1).split("\n")[5]
+    assert line[d.span.column - 1] == "," and line[:d.span.column - 1].count(",") == n - 1
+
+
+def test_f010_at_the_limit_is_fine(tmp_path):
+    assert len(check_text(tmp_path, _list_flow(limits.MAX_LIST_ITEMS))) == 0
 
 
 def test_f505_too_many_records(tmp_path):
