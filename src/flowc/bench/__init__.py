@@ -7,8 +7,11 @@ figures).  One module per group of rows, each with `rows(quick) -> list`
 of `measure.Row` (a ratio, its target, pass/fail) or plain lines:
 
 ==============  ============================================================
-`startup`       `flowc check` on a small file, whole process; what it imports
-`checking`      checking generated projects: time per stage and per operand
+`startup`       P1: `flowc check` on a small file and `flowc --version`, whole
+                processes; what `flowc check` imports
+`checking`      P2: check of 1 MB vs a bare Lark parse; P6: 0.1, 1, 10 MB;
+                time per stage and per operand
+`editing`       P7: the language server's diagnostics after an edit, 1 MB
 `simulation`    simulation: events/s, memory of long traces, time per record
 ==============  ============================================================
 

@@ -11,6 +11,7 @@ from .measure import Row
 GROUPS = {
     "startup": "startup",
     "check": "checking",
+    "lsp": "editing",
     "simulate": "simulation",
 }
 

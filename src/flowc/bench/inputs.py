@@ -8,13 +8,44 @@ def generate(stages: int) -> str:
     pipelines of 20, each stage with three robots (timing in working hours,
     conditions, placeholders, an `after previous` chain) and a trigger on a
     field of its own; the last stage of each pipeline moves to a final one."""
-    out = ['timezone "Europe/Lisbon"',
-           "calendar office {\n  hours mon-fri 09:00-13:00, 14:00-18:00\n}",
-           "entity deal {\n  amount: money\n  close_date: date\n  source: text\n"
-           + "".join(f"  f{i}: text\n" for i in range(stages)) + "}"]
-    per = 20
-    for p0 in range(0, stages, per):
-        n = min(per, stages - p0)
+    return "\n".join([_header(stages), *_pipelines(0, stages)]) + "\n"
+
+
+def generate_files(stages: int, parts: int) -> dict[str, str]:
+    """`generate(stages)` as a project of `parts` + 1 files (each well under
+    the 4 MiB limit of one file): `main.flow` declares the time zone,
+    calendar and entity and `use`s `part1.flow` ... , which hold the
+    pipelines."""
+    per = -(-stages // parts)
+    per += -per % _PER_PIPELINE  # whole pipelines in each part
+    files = {"main.flow": _header(stages) + "\n" + "".join(f'use "part{k + 1}.flow"\n' for k in range(parts))}
+    for k in range(parts):
+        lo, hi = k * per, min(stages, (k + 1) * per)
+        if lo < hi:
+            files[f"part{k + 1}.flow"] = "\n".join(_pipelines(lo, hi)) + "\n"
+    return files
+
+
+def stages_for(size: int) -> int:
+    """How many stages make `generate` about `size` bytes long."""
+    return max(1, round(size / len(generate(200)) * 200))
+
+
+_PER_PIPELINE = 20
+
+
+def _header(stages: int) -> str:
+    return "\n".join(['timezone "Europe/Lisbon"',
+                      "calendar office {\n  hours mon-fri 09:00-13:00, 14:00-18:00\n}",
+                      "entity deal {\n  amount: money\n  close_date: date\n  source: text\n"
+                      + "".join(f"  f{i}: text\n" for i in range(stages)) + "}"])
+
+
+def _pipelines(first: int, stop: int) -> list[str]:
+    out = []
+    per = _PER_PIPELINE
+    for p0 in range(first, stop, per):
+        n = min(per, stop - p0)
         out.append(f'pipeline big{p0 // per} for deal "Big {p0 // per}" {{')
         for i in range(p0, p0 + n):
             nxt = f"s{i + 1}" if i + 1 < p0 + n else "won"
@@ -27,7 +58,7 @@ def generate(stages: int) -> str:
                        f'    robot r{i}c: move to {nxt} 1 day before close_date\n'
                        f'  }}')
         out.append('  stage won "Won" success\n}')
-    return "\n".join(out) + "\n"
+    return out
 
 
 def generate_scenario(records: int, stages: int = 20) -> str:
@@ -71,6 +102,20 @@ def check_text(text: str) -> int:
     check(project, diags)
     return len(diags)
 
+
+
+def check_files(folder: str) -> int:
+    """Load `main.flow` of `folder` (and what it uses) and check it."""
+    import os
+
+    from ..check import check
+    from ..diagnostics import Diagnostics
+    from ..lower import load
+
+    diags = Diagnostics()
+    project, _ = load([os.path.join(folder, "main.flow")], diags)
+    check(project, diags)
+    return len(diags)
 
 
 def simulate_text(text: str) -> int:

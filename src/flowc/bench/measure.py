@@ -61,6 +61,14 @@ def paired(subject: Callable[[], float], baseline: Callable[[], float], repeat: 
     return statistics.median(s), statistics.median(b)
 
 
+def cpu(fn: Callable[[], object]) -> float:
+    """CPU seconds of one run of `fn()` in this process, after a collection."""
+    gc.collect()
+    t0 = time.process_time()
+    fn()
+    return time.process_time() - t0
+
+
 def process_cpu(args: Sequence[str], env: dict | None = None, cwd: str | None = None) -> float:
     """CPU seconds (user + system) of one run of `python args...`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -73,7 +81,10 @@ def process_cpu(args: Sequence[str], env: dict | None = None, cwd: str | None = 
 def source_env() -> dict:
     """The environment for child processes: this flowc first on the path."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # An installed flowc has its bytecode compiled: let the warm-up runs write it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 @attrs.frozen
@@ -86,6 +97,7 @@ class Row:
     target: float | None = None
     detail: str = ""
     at_least: bool = False  # the ratio must be >= target (a throughput), not <=
+    unit: str = "x"  # "x" for a ratio; "s" when the row is a time with no baseline
 
     @property
     def ok(self) -> bool | None:
@@ -98,8 +110,9 @@ class Row:
             verdict = ""
         else:
             sign = ">=" if self.at_least else "<="
-            verdict = f"  target {sign} {self.target:g}x  {'pass' if self.ok else 'FAIL'}"
-        return f"{self.key:<10} {self.what:<46} {self.ratio:7.2f}x{verdict}" + (f"   {self.detail}" if self.detail else "")
+            verdict = f"  target {sign} {self.target:g}{self.unit}  {'pass' if self.ok else 'FAIL'}"
+        return (f"{self.key:<10} {self.what:<46} {self.ratio:7.2f}{self.unit}{verdict}"
+                + (f"   {self.detail}" if self.detail else ""))
 
 
 def info(key: str, text: str) -> str:

@@ -1,5 +1,7 @@
-"""Start-up rows: `flowc check` on a small file, as a whole process, and the
-heavy modules it must not import."""
+"""Start-up rows (P1 of issue 9): `flowc check` on a small file and
+`flowc --version`, each a whole process in CPU time against a process that
+only imports what flowc cannot do without; and the heavy modules `flowc
+check` must not import."""
 from __future__ import annotations
 
 import os
@@ -16,7 +18,7 @@ HEAVY = ("pygls", "lsprotocol", "holidays", "pendulum", "pygments")
 
 
 def rows(quick: bool) -> list:
-    repeat = 5 if quick else 15
+    repeat = 7 if quick else 21
     env = source_env()
     out: list = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -24,9 +26,13 @@ def rows(quick: bool) -> list:
         with open(sample, "w", encoding="utf-8") as f:
             f.write(generate(3))
         chk, base = paired(lambda: process_cpu(["-m", "flowc", "check", sample], env),
-                           lambda: process_cpu(["-c", "pass"], env), repeat)
-        out.append(Row("startup", "flowc check small file vs python -c pass", chk / base, None,
+                           lambda: process_cpu(["-c", "import lark, click, attrs"], env), repeat, warmup=2)
+        out.append(Row("P1", "flowc check small file vs import lark,click,attrs", chk / base, 1.3,
                        f"{chk * 1000:.0f} ms vs {base * 1000:.0f} ms CPU"))
+        ver, base = paired(lambda: process_cpu(["-m", "flowc", "--version"], env),
+                           lambda: process_cpu(["-c", "import click"], env), repeat, warmup=2)
+        out.append(Row("P1", "flowc --version vs import click", ver / base, 1.1,
+                       f"{ver * 1000:.0f} ms vs {base * 1000:.0f} ms CPU"))
         mods = subprocess.run(
             [sys.executable, "-c",
              "import sys, os, runpy; sys.argv=['flowc','check',%r]\n"
