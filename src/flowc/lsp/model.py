@@ -24,7 +24,7 @@ from ..source import Source, Span
 log = logging.getLogger("flowc.lsp")
 
 #: Codes of the parse phase: a document with one of these did not parse.
-PARSE_CODES = frozenset({"F001", "F002", "F003", "F007", "F008"})
+PARSE_CODES = frozenset({"F001", "F002", "F003", "F007", "F008", "F010"})
 
 _NAME = re.compile(r"[^\W\d]\w*")
 
