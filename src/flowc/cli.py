@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("graph", "draw the board: stages, robots, triggers, moves, loops"),
     "doc": ("doc", "write the handbook: every rule in plain words, a checklist"),
     "init": ("init", "start a project that checks and simulates clean"),
+    "diff": ("diff", "what a change to the rules does to the scenarios' behaviour"),
 }
 
 class _Group(click.Group):
