@@ -151,17 +151,32 @@ def _unescape(raw: str, source: Source | None, diags: Diagnostics | None,
                 offsets.extend([at] * len(simple[e]))
                 i += 2
                 continue
-            if e == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6] or ""):
-                ch = chr(int(body[i + 2:i + 6], 16))
-                if ch != "\x00":
-                    out.append(ch)
+            if e == "u":
+                code, length = _code_point(body, i)
+                if code == -1:  # \u{110000} and up
+                    if diags is not None and source is not None:
+                        diags.error("F203", f'escape "{body[i:i + length]}" is past the last character',
+                                    source.span(at, at + length), "Unicode ends at 10FFFF",
+                                    [Note("check the code point: \\u{1F600} is 😀")])
+                    i += length
+                    continue
+                if code is not None and not 0xD800 <= code <= 0xDFFF:
+                    if code:
+                        out.append(chr(code))
+                        offsets.append(at)
+                    i += length
+                    continue
+                if code is not None:  # a UTF-16 surrogate: not a character
+                    length = _surrogate(body, i, code, length, source, diags, at)
+                    out.append("\ufffd")
                     offsets.append(at)
-                i += 6
-                continue
+                    i += length
+                    continue
             if diags is not None and source is not None:
                 diags.error("F203", f'unknown escape "\\{e}"', source.span(at, at + 2),
                             "not an escape sequence",
-                            [Note('escapes are \\" \\\\ \\n \\t \\{ \\} and \\uXXXX; write \\\\ for a backslash')])
+                            [Note('escapes are \\" \\\\ \\n \\t \\{ \\} \\uXXXX and \\u{X...}; '
+                                  'write \\\\ for a backslash')])
             out.append(e)
             offsets.append(at)
             i += 2
@@ -171,6 +186,50 @@ def _unescape(raw: str, source: Source | None, diags: Diagnostics | None,
             offsets.append(at)
         i += 1
     return "".join(out), offsets  # type: ignore[return-value]
+
+
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+_HEX_BRACED = re.compile(r"\{([0-9a-fA-F]{1,6})\}")
+
+
+def _code_point(body: str, i: int) -> tuple[int | None, int]:
+    """The code point of the `\\u` escape at body[i] (`\\uXXXX` or `\\u{X...}`, at
+    most 10FFFF) and the escape's length; (None, 0) when it is not one."""
+    m = _HEX4.match(body, i + 2)
+    if m:
+        return int(m.group(), 16), 6
+    m = _HEX_BRACED.match(body, i + 2)
+    if m:
+        code = int(m.group(1), 16)
+        return (code if code <= 0x10FFFF else -1), 2 + len(m.group())
+    return None, 0
+
+
+def _surrogate(body: str, i: int, code: int, length: int, source: Source | None,
+               diags: Diagnostics | None, at: int) -> int:
+    """Report a surrogate escape (a lone one, or a pair such as \\uD83D\\uDE00: one
+    error for the pair) and return the length it covers."""
+    pair = None
+    if 0xD800 <= code <= 0xDBFF and body[i + length:i + length + 2] == "\\u":
+        low, n = _code_point(body, i + length)
+        if low is not None and 0xDC00 <= low <= 0xDFFF:
+            pair = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            length += n
+    if diags is None or source is None:
+        return length
+    written = body[i:i + length]
+    if pair is not None:
+        char = chr(pair)
+        shown = char if char.isprintable() else f"U+{pair:04X}"
+        diags.error("F203", f'escape "{written}" is a UTF-16 surrogate pair', source.span(at, at + length),
+                    f"this pair stands for {shown} (U+{pair:04X}), which flowc writes as one escape",
+                    [Note(f"write \\u{{{pair:X}}} or the character itself: {shown}")])
+    else:
+        diags.error("F203", f'escape "{written}" is a UTF-16 surrogate, not a character',
+                    source.span(at, at + length),
+                    "a lone surrogate (D800-DFFF) cannot be stored in a text",
+                    [Note("write the character itself, or \\u{X...} with its code point (\\u{1F600} for 😀)")])
+    return length
 
 
 def _days_in(year: int, month: int) -> int:
@@ -302,11 +361,16 @@ class _Lowerer:
 
     def duration(self, tok: Tok) -> ir.Duration | None:
         m = re.match(r"(\d[\d_]*)\s*([A-Za-z]+)", str(tok))
-        amount = int(m.group(1).replace("_", ""))
+        digits = m.group(1).replace("_", "").lstrip("0") or "0"
         unit = DURATION_UNITS[m.group(2)]
-        if amount > _MAX_AMOUNT:
-            self.diags.error("F301", f"duration {tok} is too long", tok.span, f"durations are limited to {_MAX_AMOUNT:,} units")
+        # compare digits first: int() of thousands of digits is refused by Python
+        if len(digits) > len(str(_MAX_AMOUNT)) or int(digits) > _MAX_AMOUNT:
+            shown = str(tok) if len(str(tok)) <= 30 else f"{str(tok)[:12]}...{str(tok)[-12:]}"
+            self.diags.error("F301", f"duration {shown} is too long", tok.span,
+                             f"durations are limited to {_MAX_AMOUNT:,} units"
+                             + (f"; this one has {len(digits):,} digits" if len(digits) > 12 else ""))
             return None
+        amount = int(digits)
         d = ir.Duration(amount, unit, tok.span)
         if amount == 0:
             self.diags.error("F301", "a duration of zero", tok.span, "this waits for nothing",

@@ -149,7 +149,7 @@ class FlowLexer(RegexLexer):
             (r'"', STRING, "string"),
         ],
         "escapes": [
-            (r'\\(?:["\\nt{}]|u[0-9A-Fa-f]{4})', String.Escape),
+            (r'\\(?:["\\nt{}]|u[0-9A-Fa-f]{4}|u\{[0-9A-Fa-f]{1,6}\})', String.Escape),
             (rf"\{{{NAME}(?:\.{NAME})*\}}", String.Interpol),
         ],
         "string": [

@@ -38,7 +38,7 @@ syn keyword flowTodo contained TODO FIXME XXX NOTE
 syn match   flowComment /#.*$/ contains=flowTodo,@Spell
 
 syn match   flowBadEscape /\\\%(u\x\{0,3}\|.\)/ contained
-syn match   flowEscape /\\\%(["\\nt{}]\|u\x\{4}\)/ contained
+syn match   flowEscape /\\\%(["\\nt{}]\|u\x\{4}\|u{\x\{1,6}}\)/ contained
 exe 'syn match flowPlaceholder /{' . s:n . '\%(\.' . s:n . '\)*}/ contained'
 syn region  flowString start=/"/ skip=/\\\\\|\\"/ end=/"\|$/ oneline contains=flowBadEscape,flowEscape,flowPlaceholder,@Spell
 syn region  flowTripleString start=/"""/ end=/"""/ contains=flowBadEscape,flowEscape,flowPlaceholder,@Spell

@@ -159,7 +159,7 @@ repo["string-double"] = {
     "patterns": inc("string-escapes", "placeholder"),
 }
 repo["string-escapes"] = {"patterns": [
-    {"match": r'\\(?:["\\nt{}]|u[0-9A-Fa-f]{4})', "name": "constant.character.escape.flow"},
+    {"match": r'\\(?:["\\nt{}]|u[0-9A-Fa-f]{4}|u\{[0-9A-Fa-f]{1,6}\})', "name": "constant.character.escape.flow"},
     {"match": r"\\(?:u[0-9A-Fa-f]{0,3}|.)", "name": "invalid.illegal.escape.flow"},
 ]}
 repo["placeholder"] = match(lambda r: (

@@ -385,7 +385,7 @@ def _in_string(raw: str, index, entity: str | None) -> list[Item]:
         i = body.rfind("{", 0, i)
         if i < 0:
             return []
-        if i > 0 and body[i - 1] == "\\":
+        if i > 0 and body[i - 1] == "\\" or body[max(0, i - 2):i] == "\\u":  # \{ and \u{X...}
             continue
         break
     inner = body[i + 1:]
