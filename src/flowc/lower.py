@@ -22,7 +22,7 @@ from .schema import DURATION_UNITS
 from .diagnostics import Diagnostics, Note
 from .gcpause import paused
 from .parse import parse
-from .source import Source, Span, decode
+from .source import NotRegularFile, Source, Span, TooLarge, decode, read_bytes
 from .syntax import Module, Node, Tok
 
 #: Largest file `flowc` reads (docs/reliability.md).
@@ -42,19 +42,20 @@ _X_CLAUSES = {"x_at": "at", "because": "because", "with_detail": "with"}
 # ------------------------------------------------------------------ loading files
 
 def read_file(path: str, diags: Diagnostics, at: Span | None = None) -> str | None:
-    """Read a .flow file as text; problems become diagnostics (at `at`, or at the file)."""
+    """Read a .flow file as text; problems become diagnostics (at `at`, or at the file).
+    Only regular files are read (never a FIFO or a device), at most MAX_FILE_BYTES."""
     where = at or Span(path, 1, 1, 1, 1)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            diags.error("F005", f"file is too large ({size:,} bytes)", where,
-                        f"flowc reads files of at most {MAX_FILE_BYTES:,} bytes",
-                        [Note("split the project into several files with `use`")])
-            return None
-        with open(path, "rb") as f:
-            data = f.read()
-    except IsADirectoryError:
-        diags.error("F004", f'"{path}" is a folder, not a .flow file', where)
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        too_large(diags, where, exc.size)
+        return None
+    except NotRegularFile as exc:
+        if exc.kind == "a folder":
+            diags.error("F004", f'"{path}" is a folder, not a .flow file', where)
+        else:
+            diags.error("F004", f'"{path}" is {exc.kind}, not a regular file', where,
+                        "flowc reads only regular files", [Note("save the flow to a file and give its path")])
         return None
     except FileNotFoundError:
         diags.error("F004", f'file not found: "{path}"', where)
@@ -62,6 +63,18 @@ def read_file(path: str, diags: Diagnostics, at: Span | None = None) -> str | No
     except OSError as exc:
         diags.error("F004", f'cannot read "{path}": {exc.strerror or exc}', where)
         return None
+    return decode_file(path, data, diags)
+
+
+def too_large(diags: Diagnostics, where: Span, size: int) -> None:
+    diags.error("F005", f"file is too large ({size:,} bytes{' or more' if size == MAX_FILE_BYTES + 1 else ''})",
+                where, f"flowc reads files of at most {MAX_FILE_BYTES:,} bytes",
+                [Note("split the project into several files with `use`")])
+
+
+def decode_file(path: str, data: bytes, diags: Diagnostics) -> str | None:
+    """The text of a file's bytes (UTF-8, a leading byte order mark allowed);
+    F007 at the first byte that is not UTF-8."""
     text, bad = decode(path, data)
     if bad is not None:
         src = Source(path, text)

@@ -128,16 +128,17 @@ def print_diagnostics(diags: Diagnostics, sources: dict, fmt: str, color: bool, 
     with the summary line (text)."""
     import click
 
-    from .source import Source
+    from .limits import MAX_FILE_BYTES
+    from .source import Source, read_bytes
 
     def line_of(path: str, n: int) -> str:
         src = sources.get(path)
         if src is None:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    src = sources[path] = Source(path, fh.read())
+            try:  # only a regular file, never a FIFO or a device
+                data = read_bytes(path, MAX_FILE_BYTES)
             except OSError:
-                return ""
+                data = b""
+            src = sources[path] = Source(path, data.decode("utf-8", "replace"))
         return src.line_text(n)
 
     diags.limit = limit

@@ -1,13 +1,19 @@
-"""Source files and spans.
+"""Source files and spans, and reading a source file's bytes.
 
 A `Span` is a half-open range of a source file, with 1-based line and column
 numbers (columns count characters, not bytes) and 0-based offsets.  Every IR
 node and every diagnostic carries one.
+
+`read_bytes(path, limit)` reads only regular files (a FIFO, a device such as
+/dev/zero or /dev/urandom, a socket is refused at once, without blocking),
+and never more than `limit` + 1 bytes, whatever the file says its size is.
 """
 from __future__ import annotations
 
 import bisect
 from collections import namedtuple
+import os
+import stat
 
 import attrs
 
@@ -121,3 +127,66 @@ def decode(path: str, data: bytes) -> tuple[str, int | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         return data[: exc.start].decode("utf-8") + data[exc.start:].decode("utf-8", "replace"), exc.start
+
+
+class NotRegularFile(OSError):
+    """A path that is not a regular file (`kind` says what it is)."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(f"{path} is {kind}, not a regular file")
+        self.path = path
+        self.kind = kind
+
+
+class TooLarge(OSError):
+    """A file past the size limit (`size`: its size, or "more than limit" when it grew)."""
+
+    def __init__(self, path: str, size: int) -> None:
+        super().__init__(f"{path} is too large ({size:,} bytes)")
+        self.size = size
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is in words."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((word for test, word in _KINDS if test(mode)), "a special file")
+
+
+def read_bytes(path: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.  Raises
+    NotRegularFile, TooLarge, or OSError (not found, no permission, ...)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    st = os.stat(path)  # follows links; never blocks, even on a FIFO
+    kind = file_kind(st.st_mode)
+    if kind is not None:
+        raise NotRegularFile(path, kind)
+    if st.st_size > limit:
+        raise TooLarge(path, st.st_size)
+    fd = os.open(path, flags)
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)  # the file opened is the one checked
+        if kind is not None:
+            raise NotRegularFile(path, kind)
+        return read_limited(fd, limit, path)
+    finally:
+        os.close(fd)
+
+
+def read_limited(fd: int, limit: int, path: str) -> bytes:
+    """At most `limit` bytes from a file descriptor; TooLarge when there are more."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise TooLarge(path, total)
