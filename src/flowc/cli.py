@@ -49,6 +49,24 @@ class _Group(click.Group):
             formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
 
     def main(self, *args, **kwargs):
+        from . import streams
+
+        streams.setup()
+        try:
+            code = self._main(*args, **kwargs)
+        except SystemExit as e:
+            code = e.code
+        failed = streams.finish()
+        if isinstance(failed, BrokenPipeError):  # `| head`: the reader has seen enough
+            code = EXIT_PROBLEMS
+        elif failed is not None:
+            click.echo(streams.write_error(failed), err=True)
+            code = EXIT_USAGE
+        sys.exit(code)
+
+    def _main(self, *args, **kwargs):
+        from . import streams
+
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Exit as e:
@@ -60,7 +78,12 @@ class _Group(click.Group):
             click.echo("Aborted.", err=True)
             sys.exit(EXIT_USAGE)
         except (BrokenPipeError, KeyboardInterrupt):
+            streams.silence()
             sys.exit(EXIT_PROBLEMS)
+        except OSError as e:  # standard output closed, full, ...: one line, exit 2
+            streams.silence()
+            click.echo(streams.write_error(e), err=True)
+            sys.exit(EXIT_USAGE)
         except RecursionError:
             click.echo("flowc: internal error: input nested too deeply", err=True)
             sys.exit(EXIT_USAGE)

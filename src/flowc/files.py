@@ -2,7 +2,9 @@
 
 `collect_files` turns the paths of a command line into `.flow` files (folders
 are searched recursively, in a stable order); `load_projects` loads each file
-as the root of its own project (the files it `use`s come along) and checks it.
+as the root of its own project (the files it `use`s come along) and checks it;
+`read_stdin` reads standard input as a file is read (`flowc check -`,
+`flowc fmt -`).
 """
 from __future__ import annotations
 
@@ -102,3 +104,31 @@ def load_clean(files: list[str], command: str, err=None):
         err.write(f"flowc {command}: the files have errors; nothing was made\n")
         return None
     return loaded, sources
+
+
+def read_stdin(diags, name: str = "<stdin>") -> str | None:
+    """Standard input as the text of a file called `name`: at most the file
+    size limit (F005), UTF-8 with an optional byte order mark (F007 at the
+    first bad byte); None after a diagnostic."""
+    import sys
+
+    from .limits import MAX_FILE_BYTES
+    from .lower import decode_file, too_large
+    from .source import Span, TooLarge, read_limited
+
+    try:
+        stream = sys.stdin.buffer
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError):  # not a real file (a test's stream): read it bounded
+            data = stream.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise TooLarge(name, len(data)) from None
+        else:
+            data = read_limited(fd, MAX_FILE_BYTES, name)
+    except TooLarge as e:
+        too_large(diags, Span(name, 1, 1, 1, 1), e.size)
+        return None
+    except (OSError, AttributeError, ValueError) as e:  # closed, or not a stream at all
+        raise click.ClickException(f"cannot read standard input: {getattr(e, 'strerror', None) or e}")
+    return decode_file(name, data, diags)

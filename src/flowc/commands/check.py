@@ -35,17 +35,25 @@ def check(paths, strict, fmt, color, max_diagnostics, stdin_filename, mappings):
     from ..files import collect_files, load_projects
     from ..report import print_diagnostics, strict as make_strict, use_color
 
+    if fmt in ("json", "sarif"):
+        from ..streams import for_json
+
+        for_json()
     config = config_.load()
     if not paths:
         paths = config.files
         if not paths:
             raise click.UsageError("give the files or folders to check (or `files` in flowc.toml)")
     overrides = {}
-    if "-" in paths:
-        name = stdin_filename or "<stdin>"
-        overrides[name] = sys.stdin.read()
-    files = collect_files(tuple(p for p in paths if p != "-")) + list(overrides)
     diags = Diagnostics(max_diagnostics)
+    if "-" in paths:
+        from ..files import read_stdin
+
+        name = stdin_filename or "<stdin>"
+        text = read_stdin(diags, name)  # like a file: the size limit, F007
+        if text is not None:
+            overrides[name] = text
+    files = collect_files(tuple(p for p in paths if p != "-")) + list(overrides)
     loaded, sources = load_projects(files, diags, overrides)
     if mappings:
         from ..replay.checking import check_mappings

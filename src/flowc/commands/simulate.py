@@ -20,6 +20,10 @@ def simulate(files, scenario_names, fmt, until, color):
     from ..files import collect_files
     from ..report import use_color
     from ..simulate import run_simulate
+    from ..streams import for_json
+
+    if fmt == "jsonl":
+        for_json()
 
     code = run_simulate(collect_files(files), scenario_names, fmt, until, use_color(color, sys.stdout))
     sys.exit(code)
