@@ -16,7 +16,7 @@ from pathlib import Path
 from . import limits
 from .diagnostics import Diagnostics, Note
 from .gcpause import paused
-from .source import Source, Span
+from .source import Source, Span, lone_cr_as_lf
 from .syntax import Comment, Module, Node, Tok
 
 #: Deepest nesting of parentheses, `not`, unary minus and lists in one expression (docs/reliability.md).
@@ -348,7 +348,7 @@ def parse(text: str, path: str = "<input>", diags: Diagnostics | None = None) ->
     recovery = _Recovery(source, diags)
     try:
         with paused():  # no reference cycles here: see flowc.gcpause
-            tree = lark.parse(text, on_error=recovery)
+            tree = lark.parse(lone_cr_as_lf(text), on_error=recovery)  # Lark counts lines at LF
     except UnexpectedInput as e:
         if recovery.shifted_at_error is None:  # not seen by the hook (cannot happen for LALR)
             recovery(e)
@@ -370,8 +370,8 @@ def _report_characters(e, source: Source, diags: Diagnostics) -> None:
     ch = source.text[pos] if pos < len(source.text) else ""
     span = source.span(pos, pos + 1)
     if ch == '"':
-        end = source.text.find("\n", pos)
-        end = len(source.text) if end < 0 else end
+        line = source.position(pos)[0]
+        end = source.line_starts[line - 1] + len(source.line_text(line))  # the line's end (LF, CRLF, CR)
         diags.error("F002", "unterminated string", source.span(pos, end),
                     "this string has no closing quote",
                     [Note('close the string with " on the same line, or use """ for text over several lines')])

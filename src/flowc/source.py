@@ -13,9 +13,34 @@ from __future__ import annotations
 import bisect
 from collections import namedtuple
 import os
+import re
 import stat
 
 import attrs
+
+
+_BREAK = re.compile(r"\r\n?|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where the lines of `text` start.  A line ends at LF, CRLF or a
+    lone CR (docs/language.md, *Layout and comments*)."""
+    if "\r" in text:
+        return [0] + [m.end() for m in _BREAK.finditer(text)]
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def lone_cr_as_lf(text: str) -> str:
+    """`text` with every lone CR made an LF: the same length and offsets, and
+    the same lines for a reader that breaks lines at LF only (Lark)."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
 
 
 _SpanFields = namedtuple("_SpanFields", "path line column end_line end_column start end", defaults=(0, 0))
@@ -86,13 +111,7 @@ class Source:
     @property
     def line_starts(self) -> list[int]:
         if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
+            self._line_starts = line_starts(self.text)
         return self._line_starts
 
     def line_text(self, line: int) -> str:

@@ -254,3 +254,29 @@ def test_a_trace_in_an_encoding_without_the_characters(tmp_path, encoding):
     r = _cli("fmt", "-", stdin=p.read_bytes(), env=env)
     assert r.stdout == _cli("fmt", "-", stdin=p.read_bytes(), env={"PYTHONIOENCODING": "utf-8"}).stdout
     assert "ações ✓ 😀".encode("utf-8") in r.stdout  # a flow is UTF-8, whatever the terminal's encoding
+
+
+# ------------------------------------------------------------------ item 6: a lone CR ends a line
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r", "mixed"])
+def test_every_line_end_counts(tmp_path, end):
+    lines = ['timezone "UTC"', "# a comment", "employee ana", "pipeline p for deal {", "  stage s {",
+             '    robot r: notify responsible "x" after 0m   # the comment ends here', "  }", "}", ""]
+    ends = ["\r", "\r\n", "\n"]
+    text = "".join(line + (ends[i % 3] if end == "mixed" else end) for i, line in enumerate(lines))
+    got = diagnostics(tmp_path, text)
+    assert [(d.code, d.span.line, d.span.column) for d in got] == [("F301", 6, 43)]
+
+
+def test_source_positions_with_lone_crs():
+    from flowc.source import Source
+
+    src = Source("x", "a\rbc\r\nd\ne")
+    assert src.line_starts == [0, 2, 6, 8]
+    assert [src.line_text(n) for n in (1, 2, 3, 4)] == ["a", "bc", "d", "e"]
+    assert src.position(3) == (2, 2) and src.position(8) == (4, 1)
+
+
+def test_a_one_line_string_ends_at_a_lone_cr(tmp_path):
+    got = diagnostics(tmp_path, 'timezone "UTC\remployee ana\r')
+    assert [(d.code, d.span.line) for d in got][:1] == [("F002", 1)]

@@ -39,6 +39,10 @@ STRINGS = (
     '"http://"', '"ftp://x"', '"a@b.co"', '"not an email"', '"+351 912 345 678"', '"phone?"',
     '"common.flow"', '"missing.flow"', '"../examples/common.flow"', '"https://x.io/a.mp3"',
     '"""multi\nline {title}"""', '""""""', '"' + "long " * 60 + '"', '"emoji 🎉 {title}"',
+    # issue 13: surrogate escapes (alone, as a pair, braced), braced escapes, special files
+    '"\\uD800"', '"\\uDFFF"', '"\\uD83D\\uDE00"', '"a\\uDE00\\uD83D b"', '"\\u{D800}"', '"\\u{1F600}"',
+    '"\\u{41}{title}"', '"\\u{110000}"', '"\\u{}"', '"\\u{1234567}"', '"/dev/zero"', '"/dev/urandom"',
+    '"/dev/null"', '"/dev/stdin"', '"."',
 )
 
 DATES = (
@@ -52,7 +56,9 @@ TIMES = ("09:00", "00:00", "23:59", "24:00", "25:00", "9:30", "02:30", "01:30", 
 
 DURATIONS = ("15m", "1h", "2 days", "1 week", "0m", "90 minutes", "1d", "3 w", "45 mins", "36h",
              "10_000_000 weeks", "10000001 days", "9999999 weeks", "9999999 days", "5000 hours",
-             "1 minute", "2weeks")
+             "1 minute", "2weeks",
+             # issue 13: past Python's 4,300-digit int() limit, and just at the duration limit
+             "9" * 5000 + "m", "9" * 5000 + " days", "1_" + "0" * 4400 + " h", "0010000000m")
 
 NUMBERS = ("0", "1", "5", "10_000", "3.5", "0.001", "99999999999999999999", "1" * 5000,
            "9" * 400 + ".5", "1_000_000", "007")

@@ -126,6 +126,9 @@ def check_text(text: str | None, path: str = FUZZ_PATH):
     return diags, project, index, sources
 
 
+_LINE_END = __import__("re").compile(r"\r\n?|\n")  # LF, CRLF and a lone CR end a line (language.md)
+
+
 def _inside(lines: list[str], line: int, column: int) -> bool:
     if line < 1 or column < 1:
         return False
@@ -136,8 +139,8 @@ def _inside(lines: list[str], line: int, column: int) -> bool:
 
 def check_positions(diags: Diagnostics, sources: dict, path: str, text: str) -> None:
     """Every diagnostic and note span lies inside the file it names."""
-    texts = {p: s.text.split("\n") for p, s in sources.items()}
-    texts.setdefault(path, text.split("\n"))
+    texts = {p: _LINE_END.split(s.text) for p, s in sources.items()}
+    texts.setdefault(path, _LINE_END.split(text))
     for d in diags.sorted():
         spans = [("diagnostic", d.span)] + [("note", n.span) for n in d.notes if n.span is not None]
         for what, s in spans:
@@ -308,7 +311,7 @@ def mutations(text: str, rng: random.Random, count: int) -> Iterator[tuple[str, 
     values = [(a, b, vals) for a, b in toks for pattern, vals in kinds if pattern.match(text[a:b])]
     lines = text.split("\n")
     ops = ["del_tok", "dup_tok", "swap_tok", "swap_adjacent", "del_line", "dup_line", "swap_line",
-           "splice", "del_span", "value", "value"]
+           "splice", "del_span", "value", "value", "line_ends"]
     for _ in range(count):
         op = rng.choice(ops)
         if op.endswith("tok") or op in ("swap_adjacent", "del_span", "splice"):
@@ -319,6 +322,12 @@ def mutations(text: str, rng: random.Random, count: int) -> Iterator[tuple[str, 
         if op == "value":
             a, b, vals = values[rng.randrange(len(values))]
             yield f"{op}@{a}", text[:a] + rng.choice(vals) + text[b:]
+        elif op == "line_ends":  # issue 13: CR-only, CRLF and mixed line ends
+            style = rng.choice(("\r", "\r\n", "mixed"))
+            if style == "mixed":
+                yield f"{op}:mixed", "".join(line + rng.choice(("\n", "\r", "\r\n")) for line in lines)
+            else:
+                yield f"{op}:{style!r}", style.join(lines)
         elif op == "del_tok":
             a, b = toks[rng.randrange(len(toks))]
             yield f"{op}@{a}", text[:a] + text[b:]

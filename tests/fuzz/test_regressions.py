@@ -49,7 +49,7 @@ def directives(path: Path) -> tuple[list[tuple[int, Severity, str, str]], list[t
     text = path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
     inline, header = [], []
     in_header = True
-    for n, line in enumerate(text.split("\n"), 1):
+    for n, line in enumerate(re.split(r"\r\n?|\n", text), 1):  # LF, CRLF, a lone CR
         stripped = line.strip()
         if in_header and stripped and not stripped.startswith("#"):
             in_header = False

@@ -114,13 +114,9 @@ class SpanMapper:
     def __init__(self, text: str, encoding: str = UTF16) -> None:
         self.text = text
         self.encoding = encoding
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.starts = starts
+        from .source import line_starts
+
+        self.starts = line_starts(text)
         self.lines = LineIndex(text)
 
     def offset(self, line: int, column: int) -> int:
