@@ -114,7 +114,7 @@ class SpanMapper:
     def __init__(self, text: str, encoding: str = UTF16) -> None:
         self.text = text
         self.encoding = encoding
-        from .source import line_starts
+        from ..source import line_starts
 
         self.starts = line_starts(text)
         self.lines = LineIndex(text)
