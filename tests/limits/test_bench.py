@@ -73,3 +73,14 @@ def test_paired_runs_both_alternately_and_takes_medians():
     baseline = lambda: calls.append("b") or next(b)  # noqa: E731
     assert measure.paired(subject, baseline, repeat=3, warmup=1) == (3.0, 4.0)
     assert calls == ["b", "s", "b", "s", "s", "b", "b", "s"]
+
+
+def test_the_worktime_reference_agrees_with_workcal():
+    """P5's minute-stepping reference (the oracle of `python -m flowc.bench
+    --only worktime`) and flowc.workcal give the same results (a small
+    sample: the reference is slow by design)."""
+    from flowc.bench import worktime
+
+    cal, ref = worktime.calendar(), worktime.Reference()
+    sample = worktime.additions(4, seed=3) + [(worktime.additions(1)[0][0], "minutes", 0, 1)]
+    assert worktime.run_workcal(cal, sample) == worktime.run_reference(ref, sample)

@@ -13,6 +13,7 @@ of `measure.Row` (a ratio, its target, pass/fail) or plain lines:
                 time per stage and per operand
 `editing`       P7: the language server's diagnostics after an edit, 1 MB
 `simulation`    simulation: events/s, memory of long traces, time per record
+`worktime`      P5: working-time additions/s against a minute-stepping oracle
 ==============  ============================================================
 
 `inputs` generates the projects (they check clean; tests keep them so).

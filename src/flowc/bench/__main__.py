@@ -13,6 +13,7 @@ GROUPS = {
     "check": "checking",
     "lsp": "editing",
     "simulate": "simulation",
+    "worktime": "worktime",
 }
 
 
