@@ -63,7 +63,8 @@ MAX_EVENTS_PER_SCENARIO = 1_000_000
 
 #: How far a search for working time goes, in local dates after (or before)
 #: its start: 20 years.  Past it the robot fails, and the trace says the
-#: limit was reached.
+#: limit was reached.  `flowc check` warns (F310) about a calendar with no
+#: working time in the year after a scenario's start.
 MAX_WORKTIME_SEARCH_DAYS = 20 * 366
 
 

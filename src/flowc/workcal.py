@@ -181,7 +181,7 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> Ranges:
 
 
 @functools.lru_cache(maxsize=64)
-def _from_ir_cached(cal: "ir.Calendar", tz: str) -> "WorkCalendar":
+def _from_ir_cached(cal: "ir.Calendar", tz: str, with_holidays: bool = True) -> "WorkCalendar":
     weekly: dict[int, list[tuple[int, int]]] = {}
     for line in cal.hours:
         for day in line.days:
@@ -189,7 +189,7 @@ def _from_ir_cached(cal: "ir.Calendar", tz: str) -> "WorkCalendar":
     return WorkCalendar(
         tz,
         weekly=weekly,
-        holidays=[(h.country, h.subdivision) for h in cal.holidays],
+        holidays=[(h.country, h.subdivision) for h in cal.holidays] if with_holidays else [],
         closed=[(r.first, r.last) for r in cal.closed],
         open=[(o.dates, o.ranges) for o in cal.open],
         name=cal.name.value,
@@ -249,14 +249,16 @@ class WorkCalendar:
         self._wd: list[int] = []    # ordinals of the dates with working time
 
     @classmethod
-    def from_ir(cls, cal: "ir.Calendar", default_tz: str | ZoneInfo) -> "WorkCalendar":
+    def from_ir(cls, cal: "ir.Calendar", default_tz: str | ZoneInfo,
+                with_holidays: bool = True) -> "WorkCalendar":
         """The working calendar of an `ir.Calendar`; its own `timezone` wins over
-        `default_tz` (the project's).  Cached per (calendar, zone)."""
+        `default_tz` (the project's).  Cached per (calendar, zone).  Without
+        holidays: the `holidays` package is not loaded (the checker's use)."""
         if cal.timezone is not None:
             tz = cal.timezone.value
         else:
             tz = default_tz.key if isinstance(default_tz, ZoneInfo) else default_tz
-        return _from_ir_cached(cal, tz)
+        return _from_ir_cached(cal, tz, with_holidays)
 
     def __repr__(self) -> str:
         return f"WorkCalendar({self.name!r}, {self.zone.key!r})"

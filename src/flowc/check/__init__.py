@@ -45,7 +45,7 @@ from .names import check_duplicates, check_entity
 from .pipelines import check_pipeline, check_single_pipelines
 from .scenarios import check_scenario
 from .structure import StageGraph, check_loops, check_reachability
-from .timing import check_calendar
+from .timing import check_calendar, check_calendars_from
 from .triggers import check_trigger
 from .values import check_person, check_timezones
 
@@ -86,5 +86,6 @@ def _run(project: ir.Project, index: Index, diags: Diagnostics) -> StageGraph:
         check_pipeline(run, pipeline)
     for scenario in project.scenarios:
         check_scenario(run, scenario)
+        check_calendars_from(run, scenario)
     check_reachability(run)
     return check_loops(run)

@@ -1,4 +1,4 @@
-"""Timing: calendars (F306, F307), the clauses of a robot's timing and how
+"""Timing: calendars (F306, F307, F310), the clauses of a robot's timing and how
 they combine (F305), the calendar it counts in (F106), times of day that are
 never working time (F309), `before/after FIELD` on a field that is not a
 date or may be empty (F302, F303), and `after previous` on the first robot
@@ -163,3 +163,38 @@ def timing_conflict(a: str, b: str) -> str | None:
     if pair == {"in_hours", "at_datetime"}:
         return "an exact date and time does not move with working hours"
     return None
+
+
+def check_calendars_from(run: Run, sc: ir.Scenario) -> None:
+    """F310: a calendar that robots count in, with no working time in the
+    year after the scenario's start (public holidays aside: they never empty
+    a year).  Its robots would wait more than a year, and a search for
+    working time stops after 20 years (`limits.MAX_WORKTIME_SEARCH_DAYS`)."""
+    if sc.start is None or sc.start_span is None:
+        return
+    from ..workcal import WorkCalendar
+
+    used = {r.timing.calendar.value for r in _robots(run.project) if r.timing.calendar is not None}
+    for cal in run.project.calendars:
+        if cal.name.value not in used or not (cal.hours or any(o.ranges or o.dates for o in cal.open)):
+            continue
+        tz = run.index.calendar_timezone(cal)
+        try:
+            found = WorkCalendar.from_ir(cal, tz, with_holidays=False).first_working_date(sc.start.date(), 366)
+        except (ValueError, OverflowError, KeyError):  # a bad zone or range: reported elsewhere
+            continue
+        if found is None:
+            last = sc.start.date() + dt.timedelta(days=365)
+            run.warning("F310", f'calendar "{cal.name.value}" has no working time in the year after the start',
+                        sc.start_span,
+                        f"no working day from {sc.start.date().isoformat()} to {last.isoformat()}: "
+                        "its robots would wait more than a year",
+                        [Note(f'calendar "{cal.name.value}" is declared here', cal.name.span, "note"),
+                         Note("check its `closed` ranges and `open` days, or start the scenario later")])
+
+
+def _robots(project: ir.Project):
+    yield from project.robot_defs
+    for p in project.pipelines:
+        for stage in p.stages:
+            yield from stage.robots
