@@ -168,3 +168,29 @@ def test_a_search_past_the_bound_is_a_limit(tmp_path):
     limit = next(x for x in lines if x["kind"] == "limit")
     assert "7320 days" in limit["reason"] and limit["record"] == "d"
     assert next(x for x in lines if x["kind"] == "scenario_end")["error"] is True
+
+
+# ------------------------------------------------------------------ the checker compares instants (item 8)
+
+@pytest.mark.parametrize("start, at, until, want", [
+    # New York 2026-03-08: 02:00-03:00 does not exist; every time in it is 03:00 EDT
+    ("2026-03-08 02:30", "2026-03-08 02:15", "2026-03-09 00:00", []),
+    ("2026-03-08 01:00", "2026-03-08 02:45", "2026-03-08 02:15", []),
+    ("2026-03-08 03:01", "2026-03-08 02:15", "2026-03-09 00:00", ["F503"]),  # 03:00 < 03:01
+    ("2026-03-08 01:00", "2026-03-08 03:01", "2026-03-08 02:15", ["F504"]),  # 03:01 > 03:00
+])
+def test_scenario_times_are_compared_as_instants(tmp_path, start, at, until, want):
+    from flowc.check import check
+    from flowc.diagnostics import Diagnostics
+    from flowc.lower import load
+
+    text = ('timezone "America/New_York"\nemployee ana\n'
+            'pipeline p for deal {\n  stage s {\n    robot r: notify responsible "x"\n  }\n}\n'
+            f"scenario t {{\n  start {start}\n  record d: deal in s\n  run until {until}\n"
+            f"  expect d in stage s at {at}\n}}\n")
+    p = tmp_path / "gap.flow"
+    p.write_text(text, encoding="utf-8")
+    diags = Diagnostics()
+    project, _ = load([str(p)], diags)
+    check(project, diags)
+    assert [d.code for d in diags.sorted()] == want

@@ -205,20 +205,32 @@ def _created_record(run: Run, name: ir.Name, records: dict) -> tuple | None:
 
 
 def _check_time(run: Run, when: dt.datetime | None, span: Span | None, sc: ir.Scenario, what: str) -> None:
+    """F503 / F504: a time before the start or after the end, compared as
+    instants (in a DST gap 02:15 and 02:30 are the same instant, 03:00), the
+    way the simulator takes them."""
     if when is None or span is None or sc.start is None:
         return
-    if when < sc.start:
+    try:
+        at, start = _instant(run, when), _instant(run, sc.start)
+    except (OverflowError, ValueError, KeyError):  # a bad time zone: reported elsewhere
+        return
+    if at < start:
         run.error("F503", f"{what} before the scenario starts", span,
                   f"{when:%Y-%m-%d %H:%M} is before the start, {sc.start:%Y-%m-%d %H:%M}")
         return
-    end = _horizon(run, sc)
-    if end is not None and when > end and (sc.until is not None or sc.run_for is not None):
+    end = _end(run, sc)
+    if end is not None and at > end[0] and (sc.until is not None or sc.run_for is not None):
         run.warning("F504", f"{what} after the scenario ends", span,
-                    f"{when:%Y-%m-%d %H:%M} is after the end, {end:%Y-%m-%d %H:%M}: it is never simulated",
+                    f"{when:%Y-%m-%d %H:%M} is after the end, {end[1]}: it is never simulated",
                     [Note("run the scenario longer (`run until` / `run for`), or move this earlier")])
 
 
+def _instant(run: Run, wall: dt.datetime) -> dt.datetime:
+    return workcal.localize(wall, run.index.timezone)
+
+
 def _horizon(run: Run, sc: ir.Scenario) -> dt.datetime | None:
+    """The end of a scenario with `run until` / `run for`, as a wall time."""
     if sc.start is None:
         return None
     if sc.until is not None:
@@ -233,6 +245,25 @@ def _horizon(run: Run, sc: ir.Scenario) -> dt.datetime | None:
             return sc.start + dt.timedelta(minutes=sc.run_for.minutes)
         except OverflowError:
             return dt.datetime.max
+    return None
+
+
+def _end(run: Run, sc: ir.Scenario) -> tuple[dt.datetime, str] | None:
+    """The end of a scenario with `run until` / `run for`, as the simulator
+    computes it: (the instant, in words)."""
+    if sc.start is None:
+        return None
+    try:
+        if sc.until is not None:
+            return _instant(run, sc.until), f"{sc.until:%Y-%m-%d %H:%M}"
+        if sc.run_for is not None:
+            start = _instant(run, sc.start)
+            d = sc.run_for
+            end = workcal.add_days(start, d.days, run.index.timezone) if d.is_days \
+                else start + dt.timedelta(minutes=d.minutes)
+            return end, f"{workcal.to_local(end, run.index.timezone):%Y-%m-%d %H:%M}"
+    except (OverflowError, ValueError, KeyError):
+        return dt.datetime.max.replace(tzinfo=dt.timezone.utc), "the end of time"
     return None
 
 
