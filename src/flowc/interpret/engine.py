@@ -110,8 +110,11 @@ class Simulation:
         for decl in sc.records:
             declare(self, decl)
             yield from self._flush()
-        for h in sorted(sc.happenings, key=lambda h: h.at):  # stable: source order on ties
-            self.push(max(self.local(h.at), self.start), ("happening", h))
+        # by instant, not wall time (in a DST gap 02:30 and 03:00 are one instant);
+        # stable: the written order on ties
+        timed = sorted(((max(self.local(h.at), self.start), h) for h in sc.happenings), key=lambda x: x[0])
+        for when, h in timed:
+            self.push(when, ("happening", h))
         while self._queue and not self.stopped_run:
             when, _, item = self._queue[0]
             if when > self.horizon:
