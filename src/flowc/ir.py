@@ -561,6 +561,7 @@ class Happening:
     field: FieldRef | None = None
     value: Expr | None = None
     event: Event | None = None
+    offset: int | None = None  # minutes east of UTC, when written (`01:30-05:00`)
 
 
 @frozen
@@ -583,6 +584,7 @@ class Expectation:
     value: Expr | None = None
     with_text: str | None = None
     title: str | None = None  # a task's or an activity's title (contains, ignoring case)
+    at_offset: int | None = None  # minutes east of UTC, when written (`01:30-05:00`)
 
 
 @frozen
@@ -600,6 +602,8 @@ class Scenario:
     expectations: tuple[Expectation, ...]
     span: Span
     until_span: Span | None = None  # the `run until` line
+    start_offset: int | None = None  # minutes east of UTC, when written
+    until_offset: int | None = None
 
 
 # ------------------------------------------------------------------ the project

@@ -361,16 +361,35 @@ class _Lowerer:
         return h * 60 + m
 
     def time(self, tok: Tok) -> dt.time | None:
+        if tok.type == "TIME_OFFSET":  # the clock time only; `offset` reads the rest
+            m = re.match(r"\d{1,2}:\d{2}", str(tok))
+            tok = Tok("TIME", m.group(), tok.span)
         mins = self.minutes_of_day(tok)
         return None if mins is None else dt.time(mins // 60, mins % 60)
 
     def datetime(self, node: Node) -> dt.datetime | None:
         d = self.date(node.tok("DATE"))
-        t_tok = node.tok("TIME")
+        t_tok = node.tok("TIME") or node.tok("TIME_OFFSET")
         t = self.time(t_tok) if t_tok is not None else dt.time(0, 0)
         if d is None or t is None:
             return None
         return dt.datetime.combine(d, t)
+
+    def offset(self, node: Node) -> int | None:
+        """The offset from UTC a scenario time names (`01:30-05:00`), in minutes
+        east of UTC; None when none is written (or it is invalid: F202)."""
+        tok = node.tok("TIME_OFFSET")
+        if tok is None:
+            return None
+        text = str(tok)
+        sign = -1 if "-" in text else 1
+        h, m = (int(x) for x in text.partition("+" if sign > 0 else "-")[2].split(":"))
+        if m > 59 or h * 60 + m > 14 * 60:
+            self.diags.error("F202", f"invalid offset in {tok}", tok.span,
+                             "offsets from UTC go from -14:00 to +14:00",
+                             [Note("write the offset the time zone has then: 01:30-05:00 in New York in winter")])
+            return None
+        return sign * (h * 60 + m)
 
     def duration(self, tok: Tok) -> ir.Duration | None:
         m = re.match(r"(\d[\d_]*)\s*([A-Za-z]+)", str(tok))
@@ -854,7 +873,7 @@ class _Lowerer:
 
     # -- scenarios ----------------------------------------------------------
     def scenario(self, node: Node) -> ir.Scenario:
-        start = start_span = until = until_span = run_for = None
+        start = start_span = until = until_span = run_for = start_offset = until_offset = None
         people, channels, records, happenings, expectations = [], [], [], [], []
         seen: dict[str, Span] = {}
         for item in node.nodes():
@@ -869,7 +888,7 @@ class _Lowerer:
                     continue
                 seen[what] = item.span
             if k == "sc_start":
-                start, start_span = self.datetime(item), item.span
+                start, start_span, start_offset = self.datetime(item), item.span, self.offset(item)
             elif k in ("employee", "contact", "company"):
                 people.append(self.person(item))
             elif k == "sc_channel":
@@ -877,11 +896,11 @@ class _Lowerer:
             elif k == "sc_record":
                 records.append(self.record(item))
             elif k == "sc_run_until":
-                until, until_span = self.datetime(item), item.span
+                until, until_span, until_offset = self.datetime(item), item.span, self.offset(item)
             elif k == "sc_run_for":
                 run_for = self.duration(item.tok("DURATION"))
             elif k == "sc_at":
-                when = self.datetime(item)
+                when, offset = self.datetime(item), self.offset(item)
                 h = next((n for n in item.nodes() if n.kind.startswith("h_")), None)
                 if h is None:
                     # After an expectation the parser takes a bare `at` as its
@@ -892,12 +911,13 @@ class _Lowerer:
                                            "or put the time right after an expectation")])
                     continue
                 if when is not None:
-                    happenings.append(self.happening(when, h))
+                    happenings.append(attrs.evolve(self.happening(when, h), offset=offset))
             elif k in ("x_stage", "x_robot", "x_field", "x_task", "x_activity"):
                 expectations.append(self.expectation(item))
         return ir.Scenario(self.name(node.tok("NAME")), self.string(node.tok("STRING")), start, start_span,
                            until, run_for, tuple(people), tuple(channels), tuple(records),
-                           tuple(happenings), tuple(expectations), node.span, until_span)
+                           tuple(happenings), tuple(expectations), node.span, until_span,
+                           start_offset, until_offset)
 
     def record(self, node: Node) -> ir.RecordDecl:
         names = node.toks("NAME")
@@ -935,7 +955,8 @@ class _Lowerer:
         names = node.toks("NAME")
         clauses = self._expectation_clauses(node)
         at_node = clauses.get("x_at")
-        at = dict(at=self.datetime(at_node), at_span=at_node.span) if at_node is not None else {}
+        at = dict(at=self.datetime(at_node), at_span=at_node.span, at_offset=self.offset(at_node)) \
+            if at_node is not None else {}
         if k == "x_stage":
             return ir.Expectation("stage", self.name(names[0]), node.span,
                                   stage=self.stage_ref(node.node("stage_ref")), **at)

@@ -194,3 +194,56 @@ def test_scenario_times_are_compared_as_instants(tmp_path, start, at, until, wan
     project, _ = load([str(p)], diags)
     check(project, diags)
     assert [d.code for d in diags.sorted()] == want
+
+
+# ------------------------------------------------------------------ the repeated autumn hour (item 10)
+
+AUTUMN = '''timezone "America/New_York"
+employee ana
+pipeline p for deal {{
+  stage s {{
+    robot r: notify responsible "x" after {delay}
+  }}
+}}
+scenario t {{
+  start 2026-11-01 00:00
+  record d: deal in s
+  run until 2026-11-01 04:00
+  expect robot r on d done
+  at 2026-11-01 01:30{offset}
+}}
+'''
+
+
+@pytest.mark.parametrize("delay, offset, ok", [
+    ("90m", "", True),          # 01:30 alone means the first occurrence (EDT)
+    ("90m", "-04:00", True),
+    ("150m", "-05:00", True),   # the second 01:30 (EST) can be expected
+    ("150m", "", False),
+    ("90m", "-05:00", False),
+])
+def test_an_expectation_names_the_occurrence(tmp_path, delay, offset, ok):
+    p = tmp_path / "autumn.flow"
+    p.write_text(AUTUMN.format(delay=delay, offset=offset), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run_simulate([str(p)], (), "text", None, False, out=out, err=err)
+    assert code == (0 if ok else 1), out.getvalue() + err.getvalue()
+    text = out.getvalue()
+    if not ok:  # the two instants never print the same
+        expected = next(x for x in text.splitlines() if "expected" in x).split("at ")[-1]
+        actual = next(x for x in text.splitlines() if "actual" in x).split("at ")[-1]
+        assert expected != actual and expected[:-6] == actual[:-6], (expected, actual)
+
+
+def test_the_text_trace_reads_in_order_across_the_repeated_hour(tmp_path):
+    robots = "\n".join(f'    robot r{m}: notify responsible "x" after {m}m' for m in (80, 100, 130, 150))
+    text = ('timezone "America/New_York"\nemployee ana\n'
+            f"pipeline p for deal {{\n  stage s {{\n{robots}\n  }}\n}}\n"
+            "scenario t {\n  start 2026-11-01 00:00\n  record d: deal in s\n  run until 2026-11-01 04:00\n}\n")
+    p = tmp_path / "order.flow"
+    p.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    run_simulate([str(p)], (), "text", None, False, out=out, err=io.StringIO())
+    done = [x.split("  ")[0] for x in out.getvalue().splitlines() if " done: " in x]
+    assert done == ["Sun 2026-11-01 01:20-04:00", "Sun 2026-11-01 01:40-04:00",
+                    "Sun 2026-11-01 01:10-05:00", "Sun 2026-11-01 01:30-05:00"]

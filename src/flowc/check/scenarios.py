@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from .. import ir, limits, schema, workcal
 from ..diagnostics import Note, did_you_mean
 from ..source import Span
@@ -204,14 +206,15 @@ def _created_record(run: Run, name: ir.Name, records: dict) -> tuple | None:
     return None
 
 
-def _check_time(run: Run, when: dt.datetime | None, span: Span | None, sc: ir.Scenario, what: str) -> None:
+def _check_time(run: Run, when: dt.datetime | None, span: Span | None, sc: ir.Scenario, what: str,
+                offset: int | None = None) -> None:
     """F503 / F504: a time before the start or after the end, compared as
     instants (in a DST gap 02:15 and 02:30 are the same instant, 03:00), the
     way the simulator takes them."""
     if when is None or span is None or sc.start is None:
         return
     try:
-        at, start = _instant(run, when), _instant(run, sc.start)
+        at, start = _instant(run, when, offset), _instant(run, sc.start, sc.start_offset)
     except (OverflowError, ValueError, KeyError):  # a bad time zone: reported elsewhere
         return
     if at < start:
@@ -225,8 +228,43 @@ def _check_time(run: Run, when: dt.datetime | None, span: Span | None, sc: ir.Sc
                     [Note("run the scenario longer (`run until` / `run for`), or move this earlier")])
 
 
-def _instant(run: Run, wall: dt.datetime) -> dt.datetime:
+def _instant(run: Run, wall: dt.datetime, offset: int | None = None) -> dt.datetime:
+    if offset is not None:
+        return (wall - dt.timedelta(minutes=offset)).replace(tzinfo=dt.timezone.utc)
     return workcal.localize(wall, run.index.timezone)
+
+
+def _offset_words(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def check_offset(run: Run, wall: dt.datetime | None, offset: int | None, span: Span | None) -> None:
+    """F224: a scenario time written with an offset from UTC that its time
+    zone does not have at that wall time (`01:30-03:00` in New York)."""
+    if wall is None or offset is None or span is None:
+        return
+    tz = run.index.timezone
+    try:
+        back = workcal.to_local(_instant(run, wall, offset), tz)
+        if back.replace(fold=0) == wall:
+            return
+        zone = ZoneInfo(tz)
+        have = sorted({int(wall.replace(tzinfo=zone, fold=f).utcoffset().total_seconds()) // 60 for f in (0, 1)},
+                      reverse=True)
+    except (OverflowError, ValueError, KeyError, ZoneInfoNotFoundError):
+        return
+    exists = workcal.to_local(workcal.localize(wall, tz), tz) == wall
+    if not exists:
+        detail = f"{wall:%Y-%m-%d %H:%M} does not exist in {tz}: the clocks skip it"
+        notes = [Note("write a time outside the gap, or no offset (a time in a gap means its end)")]
+    else:
+        words = " or ".join(f"{wall:%H:%M}{_offset_words(o)}" + (f" ({'first' if i == 0 else 'second'})"
+                                                                   if len(have) > 1 else "")
+                            for i, o in enumerate(have))
+        detail = f"{tz} is at {' or '.join(_offset_words(o) for o in have)} then"
+        notes = [Note(f"write {words}")]
+    run.error("F224", f"no offset {_offset_words(offset)} at {wall:%Y-%m-%d %H:%M} in {tz}", span, detail, notes)
 
 
 def _horizon(run: Run, sc: ir.Scenario) -> dt.datetime | None:
@@ -255,9 +293,9 @@ def _end(run: Run, sc: ir.Scenario) -> tuple[dt.datetime, str] | None:
         return None
     try:
         if sc.until is not None:
-            return _instant(run, sc.until), f"{sc.until:%Y-%m-%d %H:%M}"
+            return _instant(run, sc.until, sc.until_offset), f"{sc.until:%Y-%m-%d %H:%M}"
         if sc.run_for is not None:
-            start = _instant(run, sc.start)
+            start = _instant(run, sc.start, sc.start_offset)
             d = sc.run_for
             end = workcal.add_days(start, d.days, run.index.timezone) if d.is_days \
                 else start + dt.timedelta(minutes=d.minutes)
@@ -314,7 +352,8 @@ def _resolve_for_record(run: Run, ref: ir.StageRef | None, rec_info: tuple, ctx:
 
 def check_happening(run: Run, h: ir.Happening, sc: ir.Scenario, records: dict) -> None:
     info = _record(run, h.record, sc, records)
-    _check_time(run, h.at, h.span, sc, "this happens")
+    check_offset(run, h.at, h.offset, h.span)
+    _check_time(run, h.at, h.span, sc, "this happens", h.offset)
     entity = info[2] if info else None
     ctx = Ctx(entity=entity, scenario=sc)
     if h.kind == "move":
@@ -329,7 +368,8 @@ def check_happening(run: Run, h: ir.Happening, sc: ir.Scenario, records: dict) -
 
 def check_expectation(run: Run, x: ir.Expectation, sc: ir.Scenario, records: dict) -> None:
     info = _record(run, x.record, sc, records)
-    _check_time(run, x.at, x.at_span, sc, "this expectation is")
+    check_offset(run, x.at, x.at_offset, x.at_span)
+    _check_time(run, x.at, x.at_span, sc, "this expectation is", x.at_offset)
     entity = info[2] if info else None
     ctx = Ctx(entity=entity, scenario=sc)
     if x.kind == "stage":
@@ -380,6 +420,8 @@ def _robot_pipelines(run: Run) -> dict[str, list[ir.Pipeline]]:
 
 
 def check_horizon(run: Run, sc: ir.Scenario) -> None:
+    check_offset(run, sc.start, sc.start_offset, sc.start_span)
+    check_offset(run, sc.until, sc.until_offset, sc.until_span)
     if sc.start is None:
         return
     if sc.until is not None and sc.run_for is not None:

@@ -76,7 +76,11 @@ class Simulation:
         self.field_history: dict[str, list[tuple[dt.datetime, str, Any]]] = {}
 
     # -- time ---------------------------------------------------------------
-    def local(self, naive: dt.datetime) -> dt.datetime:
+    def local(self, naive: dt.datetime, offset: int | None = None) -> dt.datetime:
+        """A wall time of the flow's zone as an instant; with an `offset`
+        written (`01:30-05:00`, minutes east of UTC) exactly that instant."""
+        if offset is not None:
+            return (naive - dt.timedelta(minutes=offset)).replace(tzinfo=dt.timezone.utc)
         return workcal.localize(naive, self.tz)
 
     def fmt(self, instant: dt.datetime) -> str:
@@ -112,7 +116,8 @@ class Simulation:
             yield from self._flush()
         # by instant, not wall time (in a DST gap 02:30 and 03:00 are one instant);
         # stable: the written order on ties
-        timed = sorted(((max(self.local(h.at), self.start), h) for h in sc.happenings), key=lambda x: x[0])
+        timed = sorted(((max(self.local(h.at, h.offset), self.start), h) for h in sc.happenings),
+                       key=lambda x: x[0])
         for when, h in timed:
             self.push(when, ("happening", h))
         while self._queue and not self.stopped_run:

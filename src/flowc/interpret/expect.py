@@ -76,7 +76,7 @@ def _stage_words(sim: "Simulation", p: str, s: str) -> str:
 def expect(sim: "Simulation", x: ir.Expectation) -> ExpectationResult:
     name = x.record.value
     rec = sim.records.get(name)
-    when = sim.local(x.at) if x.at is not None else None
+    when = sim.local(x.at, x.at_offset) if x.at is not None else None
     at = when or sim.horizon
     at_words = f" at {sim.fmt(when)}" if when else ""
     if x.kind == "stage":

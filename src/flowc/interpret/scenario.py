@@ -36,7 +36,7 @@ def horizon(sim: "Simulation", until: dt.datetime | None) -> tuple[dt.datetime, 
         start_local = min(times)
     else:
         start_local = dt.datetime(2026, 1, 1)
-    start = sim.local(start_local)
+    start = sim.local(start_local, sc.start_offset if sc.start is not None else None)
     end: dt.datetime | None = None
     try:
         if until is not None:
@@ -44,7 +44,7 @@ def horizon(sim: "Simulation", until: dt.datetime | None) -> tuple[dt.datetime, 
             end = sim.local(until)
         elif sc.until is not None:
             why = "run until"
-            end = sim.local(sc.until)
+            end = sim.local(sc.until, sc.until_offset)
         elif sc.run_for is not None:
             d = sc.run_for
             why = f"run for {d}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .. import limits, workcal
 
@@ -61,9 +62,17 @@ def truthy(v: Any) -> bool:
 
 
 def format_local(instant: dt.datetime, tz: str) -> str:
-    """`Fri 2026-03-06 17:50`: local time with an English weekday, whatever the locale."""
+    """`Fri 2026-03-06 17:50`: local time with an English weekday, whatever the
+    locale; in the hour that repeats when the clocks go back, with the offset
+    from UTC that says which of the two it is (`Sun 2026-11-01 01:30-05:00`)."""
     local = workcal.to_local(instant, tz)
-    return f"{WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+    text = f"{WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+    zone = ZoneInfo(tz)
+    first, second = (local.replace(tzinfo=zone, fold=f).utcoffset() for f in (0, 1))
+    if first != second:  # a wall time that exists twice
+        off = instant.astimezone(zone).utcoffset() // dt.timedelta(minutes=1)
+        text += f"{'-' if off < 0 else '+'}{abs(off) // 60:02d}:{abs(off) % 60:02d}"
+    return text
 
 
 def format_number(value: Decimal, money: bool = False) -> str:
