@@ -247,3 +247,19 @@ def test_the_text_trace_reads_in_order_across_the_repeated_hour(tmp_path):
     done = [x.split("  ")[0] for x in out.getvalue().splitlines() if " done: " in x]
     assert done == ["Sun 2026-11-01 01:20-04:00", "Sun 2026-11-01 01:40-04:00",
                     "Sun 2026-11-01 01:10-05:00", "Sun 2026-11-01 01:30-05:00"]
+
+
+def test_an_offset_time_after_an_expectation_is_a_happening_when_something_happens(tmp_path):
+    from flowc.diagnostics import Diagnostics
+    from flowc.lower import load
+
+    text = AUTUMN.format(delay="90m", offset="-04:00").rstrip().rstrip("}")
+    text += '  at 2026-11-01 01:30-05:00 set d.title = "y"\n}\n'
+    p = tmp_path / "h.flow"
+    p.write_text(text, encoding="utf-8")
+    diags = Diagnostics()
+    project, _ = load([str(p)], diags)
+    sc = project.scenarios[0]
+    assert not list(diags)
+    assert [(x.at.hour, x.at_offset) for x in sc.expectations] == [(1, -240)]
+    assert [(h.kind, h.offset) for h in sc.happenings] == [("set", -300)]
