@@ -178,7 +178,8 @@ def _created_record(run: Run, name: ir.Name, records: dict) -> tuple | None:
             continue
         rest = name.value[len(base) + 1:]
         head, _, tail = rest.rpartition("_")
-        wanted = {rest} | ({head} if head and tail.isdigit() and int(tail) >= 2 else set())
+        numbered = tail.isascii() and tail.isdigit() and len(tail) < 10 and int(tail) >= 2  # never int() 5,000 digits
+        wanted = {rest} | ({head} if head and numbered else set())
         parent, parent_pipeline, parent_entity = info
         for pipeline in run.project.pipelines:
             if pipeline.entity.value != parent_entity:

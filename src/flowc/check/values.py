@@ -169,7 +169,8 @@ def check_url(run: Run, text: str | None, span: Span, what: str, has_placeholder
         problem = f'"{m.group("scheme")}" is not http or https'
     elif not m.group("host") or not (HOST.match(m.group("host")) or has_placeholders):
         problem = "the address has no valid host name"
-    elif m.group("port") is not None and not (m.group("port").isdigit() and 0 < int(m.group("port")) < 65536):
+    elif m.group("port") is not None and not (m.group("port").isascii() and m.group("port").isdigit()
+                                              and len(m.group("port")) <= 5 and 0 < int(m.group("port")) < 65536):
         problem = "the port is not a number from 1 to 65535"
     if problem is None:
         return True
