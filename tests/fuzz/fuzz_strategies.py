@@ -42,7 +42,7 @@ STRINGS = (
     # issue 13: surrogate escapes (alone, as a pair, braced), braced escapes, special files
     '"\\uD800"', '"\\uDFFF"', '"\\uD83D\\uDE00"', '"a\\uDE00\\uD83D b"', '"\\u{D800}"', '"\\u{1F600}"',
     '"\\u{41}{title}"', '"\\u{110000}"', '"\\u{}"', '"\\u{1234567}"', '"/dev/zero"', '"/dev/urandom"',
-    '"/dev/null"', '"/dev/stdin"', '"."',
+    '"/dev/null"', '"/dev/stdin"', '"."', '"https://x.example:' + "9" * 5000 + '/"', '"https://x.example:²/"',
 )
 
 DATES = (
