@@ -3,7 +3,9 @@
 2 only -- on a file that exists, 0 or 1: 2 is for usage errors, and for the
 internal errors the command turns an escaped exception into -- never print a
 traceback or an "internal error", and their JSON outputs parse.  Inputs: mutants of the examples, generated projects, random
-bytes, each written to a file."""
+bytes, each written to a file.  The two `simulate` commands and `check
+--format json` also run with a standard output in cp1252 (issue 13: a trace
+in an encoding without some of its characters)."""
 from __future__ import annotations
 
 import json
@@ -32,10 +34,13 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("cli")
 
 
+NARROW = (("simulate", "--color", "never"), ("simulate", "--format", "jsonl"), ("check", "--format", "json"))
+
+
 def run_all(path, origin: str) -> None:
-    runner = CliRunner()
-    for args in COMMANDS:
-        r = runner.invoke(main, [*args, str(path)], catch_exceptions=False)
+    runner, narrow = CliRunner(), CliRunner(charset="cp1252")
+    for use, args in [(runner, a) for a in COMMANDS] + [(narrow, a) for a in NARROW]:
+        r = use.invoke(main, [*args, str(path)], catch_exceptions=False)
         where = f"{origin}: flowc {' '.join(args)} exited {r.exit_code}"
         assert r.exit_code in (0, 1), f"{where}\n{r.output[-3000:]}"
         assert "Traceback" not in r.output and "internal error" not in r.output, f"{where}\n{r.output[-3000:]}"
