@@ -205,8 +205,8 @@ def expected_f007(data: bytes) -> tuple[int, int] | None:
         return None
     except UnicodeDecodeError as e:
         before = body[:e.start].decode("utf-8")
-        line = before.count("\n") + 1
-        return line, len(before) - (before.rfind("\n") + 1) + 1
+        lines = _LINE_END.split(before)  # LF, CRLF and a lone CR end a line
+        return len(lines), len(lines[-1]) + 1
 
 
 def exercise_bytes(data: bytes, path: str) -> str:
