@@ -225,6 +225,11 @@ def test_stdin_is_read_like_a_file():
     assert r.returncode == 1 and b"<stdin>:2:1" in r.stdout + r.stderr and b"F007" in r.stdout + r.stderr
     r = _cli("fmt", "-", stdin=b'\xef\xbb\xbftimezone   "UTC"\n')
     assert r.returncode == 0 and r.stdout == b'timezone "UTC"\n'
+    # `flowc check -` too
+    r = _cli("check", "--format", "short", "-", stdin=big)
+    assert r.returncode == 1 and b"F005" in r.stdout, r.stdout + r.stderr
+    r = _cli("check", "--format", "short", "-", stdin=b'timezone "UTC"\n\xff\n')
+    assert r.returncode == 1 and b"<stdin>:2:1" in r.stdout and b"F007" in r.stdout, r.stdout
 
 
 # ------------------------------------------------------------------ item 5: outputs that are not UTF-8
