@@ -42,7 +42,9 @@ def holidays_version() -> str:
 
 
 def run_simulate(files: list[str], scenario_names, fmt: str, until: str | None, color: bool,
-                 out: TextIO | None = None, err: TextIO | None = None) -> int:
+                 out: TextIO | None = None, err: TextIO | None = None, also: list | None = None) -> int:
+    """Run the scenarios; `also` are more renderers fed the same run (the
+    HTML report of `--html`)."""
     from .files import load_projects
     from .report import print_diagnostics
     from .diagnostics import Diagnostics, Severity
@@ -97,11 +99,15 @@ def run_simulate(files: list[str], scenario_names, fmt: str, until: str | None, 
         renderer = JsonRenderer(out) if fmt == "jsonl" else TextRenderer(out, color, index)
         if i and fmt != "jsonl":
             out.write("\n")
-        renderer.start(sim, path, version)
+        renderers = [renderer, *(also or ())]
+        for r in renderers:
+            r.start(sim, path, version)
         for ev in sim.run():
-            renderer.event(ev)
+            for r in renderers:
+                r.event(ev)
         results = sim.evaluate_expectations()
-        renderer.finish(sim, results)
+        for r in renderers:
+            r.finish(sim, results)
         if sim.error or any(not r.ok for r in results):
             code = EXIT_FAILED
         out.flush()
