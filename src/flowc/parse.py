@@ -62,6 +62,9 @@ def grammar_path() -> Path:
     raise FileNotFoundError("flow.lark not found next to the flowc package")
 
 
+_new_tuple = tuple.__new__
+
+
 class _ListTooLong(Exception):
     """A list in brackets past `limits.MAX_LIST_ITEMS`: reading stops there."""
 
@@ -109,8 +112,9 @@ class _Builder:
         return tok
 
     def tok(self, t) -> Tok:
-        return Tok(t.type, str(t), Span(self.path, t.line, t.column, t.end_line, t.end_column,
-                                        t.start_pos, t.end_pos))
+        # Span(...) without its Python-level __new__: a quarter million per MB.
+        return Tok(t.type, t, _new_tuple(Span, (self.path, t.line, t.column, t.end_line, t.end_column,
+                                                t.start_pos, t.end_pos)))
 
     def comment(self, t):
         self.comments.append(Comment(str(t), self.tok(t).span))
