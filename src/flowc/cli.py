@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doc": ("doc", "write the handbook: every rule in plain words, a checklist"),
     "init": ("init", "start a project that checks and simulates clean"),
     "diff": ("diff", "what a change to the rules does to the scenarios' behaviour"),
+    "explain": ("explain", "why a robot ran or not; what a diagnostic code means"),
 }
 
 class _Group(click.Group):

@@ -69,7 +69,18 @@ def render_text(diag: Diagnostic, lines: Callable[[str, int], str], color: bool 
             out.append(f"{pad}   {c(_BLUE, '-->')} {note.span.path}:{note.span.line}:{note.span.column}")
         else:
             out.append(f"{pad} {c(_BLUE, '=')} {note.kind}: {note.message}")
+    hint = explain_hint(diag.code)
+    if hint:
+        out.append(f"{pad} {c(_BLUE, '=')} help: {hint}")
     return "\n".join(out)
+
+
+def explain_hint(code: str) -> str | None:
+    """The last help line of every diagnostic of the language (F codes, all
+    documented in docs/diagnostics.md): where its documentation is."""
+    if not (len(code) == 4 and code[0] == "F" and code[1:].isdigit()):
+        return None
+    return f"for more on {code}, run `flowc explain {code}`"
 
 
 def render_short(diag: Diagnostic) -> str:
