@@ -52,6 +52,7 @@ def load_projects(files: list[str], diags, overrides: dict[str, str] | None = No
     from .check import check
     from .diagnostics import Diagnostics
     from .lower import load
+    from .suppress import without_consequences
 
     results = []
     sources = {}
@@ -65,6 +66,7 @@ def load_projects(files: list[str], diags, overrides: dict[str, str] | None = No
             sources[m.path] = m.source
             spelling.setdefault(m.path if m.path.startswith("<") else os.path.realpath(m.path), m.path)
         check(project, mine)
+        mine = without_consequences(mine, modules)
         diags.extend(_respelt(d, spelling) for d in mine.sorted())
         results.append((f, project, modules))
     return results, sources

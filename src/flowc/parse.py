@@ -40,19 +40,6 @@ _EXPR_KINDS = frozenset({
 _BLOCK_WORDS = ("calendar", "entity", "pipeline", "stage", "robot", "trigger", "scenario",
                 "record", "employee", "contact", "company")
 
-_TOKEN_WORDS = {
-    "NAME": "a name",
-    "STRING": "a string",
-    "NUMBER": "a number",
-    "DURATION": "a duration (like 15m, 2h or 3 days)",
-    "DATE": "a date (YYYY-MM-DD)",
-    "TIME": "a time (HH:MM)",
-    "WEEKDAY": "a weekday (mon, tue, wed, thu, fri, sat, sun)",
-    "$END": "the end of the file",
-    "EXPECT_AT": '"at"',
-}
-
-
 def grammar_path() -> Path:
     """grammar/flow.lark: inside the installed package, or in the source tree."""
     here = Path(__file__).resolve().parent
@@ -190,25 +177,10 @@ def _cache_file():
 
 
 def terminal_words(names) -> list[str]:
-    """Lark terminal names -> words a user understands, sorted, de-duplicated."""
-    lark = _lark()
-    classes, keywords = [], []
-    for name in names:
-        if name in _TOKEN_WORDS:
-            classes.append(_TOKEN_WORDS[name])
-            continue
-        try:
-            term = lark.get_terminal(name)
-        except KeyError:
-            continue
-        pattern = term.pattern
-        if pattern.type == "str":
-            keywords.append(f'"{pattern.value}"')
-        elif name == "COMMENT":
-            continue
-        else:
-            classes.append(name.lower())
-    return sorted(set(classes)) + sorted(set(keywords))
+    """Lark terminal names -> words a user understands (see flowc.syntax_errors)."""
+    from .syntax_errors import words
+
+    return words(_lark(), names)
 
 
 def _open_block(value_stack) -> tuple[str, Span] | None:
@@ -249,14 +221,16 @@ class _Recovery:
     The first error is reported; then tokens are skipped until one that can
     start a declaration or item again (or a `}`), and the parser's stacks are
     unwound to the nearest state that accepts it, which drops only the broken
-    construct.  Errors met before the parser has shifted a token again are
-    consequences of the first one and are not reported."""
+    construct.  Errors met before the parser has shifted a token again, or
+    on the line of the token the last error was met at, are consequences of
+    that error and are not reported."""
 
     def __init__(self, source: Source, diags: Diagnostics) -> None:
         self.source = source
         self.diags = diags
         self.reported = 0
         self.shifted_at_error: int | None = None
+        self.error_line: int | None = None  # a second error on the line of the last one is its consequence
         self.last = None  # the last exception seen, to salvage items at the end
 
     def __call__(self, e) -> bool:
@@ -273,7 +247,10 @@ class _Recovery:
                 return self(e2)
             return True
         self.last = e
-        if self.shifted_at_error is None or _BUILDER.shifted > self.shifted_at_error:
+        line = getattr(getattr(e, "token", None), "line", None) or getattr(e, "line", None)
+        if (self.shifted_at_error is None or _BUILDER.shifted > self.shifted_at_error) and \
+                (line is None or line != self.error_line):
+            self.error_line = line
             if isinstance(e, UnexpectedCharacters):
                 _report_characters(e, self.source, self.diags)
             elif isinstance(e, UnexpectedToken):
@@ -370,6 +347,8 @@ def parse(text: str, path: str = "<input>", diags: Diagnostics | None = None) ->
 
 
 def _report_characters(e, source: Source, diags: Diagnostics) -> None:
+    from .syntax_errors import CHARACTER_HELP, accepted, one_of, words
+
     pos = e.pos_in_stream
     ch = source.text[pos] if pos < len(source.text) else ""
     span = source.span(pos, pos + 1)
@@ -385,38 +364,16 @@ def _report_characters(e, source: Source, diags: Diagnostics) -> None:
                     "bytes here are not UTF-8 text", [Note("save the file as UTF-8")])
         return
     shown = ch if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
-    expected = terminal_words(e.allowed or ())
-    notes = [Note("expected " + _one_of(expected))] if expected else []
+    notes = [Note(CHARACTER_HELP[ch])] if ch in CHARACTER_HELP else []
+    expected = words(_lark(), accepted(e))
+    if expected:
+        notes.append(Note("expected " + one_of(expected), kind="note"))
     diags.error("F001", f'unexpected character "{shown}"', span, "not allowed here", notes)
 
 
-def _one_of(words: list[str]) -> str:
-    if len(words) > 14:
-        words = words[:14] + [f"… ({len(words) - 14} more)"]
-    if len(words) == 1:
-        return words[0]
-    return "one of: " + ", ".join(words)
-
-
 def _report_token(e, source: Source, diags: Diagnostics) -> None:
-    tok = e.token
-    expected = terminal_words(e.expected or ())
-    notes: list[Note] = []
+    from .syntax_errors import describe
+
     block = _open_block(getattr(getattr(e, "state", None), "value_stack", ()) or ())
-    if tok.type == "$END":
-        end = len(source.text)
-        span = source.span(end, end)
-        summary = "unexpected end of file"
-        if block:
-            notes.append(Note(f"the {block[0]} block opened here is never closed", block[1], "note"))
-            notes.append(Note('add the missing "}"'))
-    else:
-        span = source.span(tok.start_pos, tok.end_pos)
-        text = str(tok)
-        if len(text) > 30:
-            text = text[:27] + "..."
-        summary = f'unexpected "{text}"'
-        if block:
-            notes.append(Note(f"inside the {block[0]} block opened here", block[1], "note"))
-    detail = ("expected " + _one_of(expected)) if expected else ""
+    summary, span, detail, notes = describe(e, source, _lark(), block)
     diags.error("F003", summary, span, detail, notes)

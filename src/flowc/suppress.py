@@ -1,4 +1,5 @@
-"""Suppressions: warnings and notes an author has judged and silenced.
+"""Which diagnostics are shown: not those an author has silenced, not those
+that only follow from a syntax error.
 
 A comment `# flowc: allow F303` (several codes: `allow F303, F402`; any
 words after the codes are the reason) silences those codes:
@@ -11,6 +12,13 @@ Errors are never silenced.  A suppression that silences nothing (a code
 not met there, an error, a misspelt code) is itself reported (F009), so that
 suppressions do not outlive their reason.  The project configuration (`flowc.config`)
 can ignore codes everywhere.
+
+After a syntax error the parser drops the broken part and goes on
+(`flowc.parse`); what was dropped must not show up as other problems
+(`without_consequences`): an unknown name that the dropped text has, or a
+problem of the flow's structure (unreachable stages, `after previous` on a
+first robot, a scenario's records and times), which the dropped part may
+well have settled.
 """
 from __future__ import annotations
 
@@ -127,3 +135,59 @@ def _unused(s: Suppression, code: str) -> Diagnostic:
         summary, detail = f"unused suppression: no {code} here", "nothing to allow"
         notes = [Note("remove the suppression (the problem it silenced is gone)")]
     return Diagnostic("F009", Severity.WARNING, summary, s.where[code], detail, tuple(notes))
+
+
+#: Syntax errors: the parser dropped part of the file.
+SYNTAX = frozenset({"F001", "F002", "F003"})
+#: Unknown names: a consequence when the dropped text has the name.
+UNKNOWN_NAMES = frozenset({"F102", "F103", "F104", "F105", "F106", "F107", "F108", "F109", "F110", "F112",
+                           "F113", "F116", "F118", "F123", "F124"})
+#: The flow's structure: a consequence of any syntax error in the project.
+STRUCTURE = frozenset({"F115", "F121", "F304", "F306", "F309", "F401", "F402", "F403", "F404", "F405", "F406",
+                       "F407", "F501", "F502", "F503", "F504", "F507", "F508", "F509", "F510", "F511"})
+_WORD = re.compile(r"[^\W\d]\w*")
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def dropped_words(module) -> set[str]:
+    """The words of a file that are in no token of its syntax tree, nor in a
+    comment: what the parser skipped after a syntax error."""
+    covered: list[tuple[int, int]] = [(c.span.start, c.span.end) for c in module.comments]
+    todo = list(module.items)
+    while todo:
+        n = todo.pop()
+        for p in n.parts:
+            if isinstance(p, Node):
+                todo.append(p)
+            elif getattr(p, "span", None) is not None:
+                covered.append((p.span.start, p.span.end))
+    covered.sort()
+    starts = [a for a, _ in covered]
+    import bisect
+
+    out = set()
+    for m in _WORD.finditer(module.source.text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or covered[i][1] < m.end():
+            out.add(m.group())
+    return out
+
+
+def without_consequences(diags: Diagnostics, modules: Iterable) -> Diagnostics:
+    """The diagnostics of one project without those that only follow from
+    its syntax errors."""
+    if not any(d.code in SYNTAX for d in diags):
+        return diags
+    words: set[str] = set()
+    for m in modules:
+        words |= dropped_words(m)
+    out = Diagnostics(diags.limit)
+    for d in diags.sorted():
+        if d.code in STRUCTURE:
+            continue
+        if d.code in UNKNOWN_NAMES:
+            names = _QUOTED.findall(d.summary)
+            if names and any(part in words for part in re.split(r"[.\s]+", names[0]) if part):
+                continue
+        out.add(d)
+    return out

@@ -114,7 +114,7 @@ class Analysis:
                 ignore = config.load(config.find(os.path.dirname(root))).ignore
             except Exception:  # a broken configuration: `flowc check` says what is wrong
                 ignore = ()
-            self.diags = suppress.apply(self.diags, modules, ignore)
+            self.diags = suppress.apply(suppress.without_consequences(self.diags, modules), modules, ignore)
         except Exception:
             log.exception("flowc: checking %s failed", root)
             from ..index import Index
