@@ -30,6 +30,11 @@ MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 #: Most files one project may load through `use`.
 MAX_FILES = limits.MAX_FILES
 
+def _days(first: str, last: str) -> str:
+    """A range of days as written: `sat-sun`, or `mon` for a range of one."""
+    return first if first == last else f"{first}-{last}"
+
+
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 #: Where a template's plain text stops: a placeholder or an escaped brace.
 _TEMPLATE_MARK = re.compile("[{\x00]")
@@ -503,7 +508,8 @@ class _Lowerer:
                     last = _WEEKDAYS[str(wd[-1])]
                     if last < first:
                         self.diags.error("F214", f"the range of days {wd[0]}-{wd[-1]} goes backwards", dr.span,
-                                         "weeks run from mon to sun", [Note(f"write {wd[-1]}-sun, mon-{wd[0]}")])
+                                         "weeks run from mon to sun",
+                                         [Note(f"write {_days(str(wd[0]), 'sun')}, {_days('mon', str(wd[-1]))}")])
                         continue
                     days.extend(range(first, last + 1))
                 hours.append(ir.WeeklyHours(tuple(sorted(set(days))), self.ranges(item.nodes("time_range")), item.span))

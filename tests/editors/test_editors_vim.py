@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,18 @@ def test_ftplugin_and_indent_set_local_options_only():
         for n, line in enumerate((VIM / name).read_text(encoding="utf-8").splitlines(), 1):
             if re.match(r"\s*set\s", line):
                 assert re.match(r"\s*set cpo&vim\s*$", line), f"{name}:{n}: use setlocal: {line}"
+
+
+def test_reindenting_the_examples_changes_nothing(vim, tmp_path):
+    """`gg=G` on every example leaves it as `flowc fmt` laid it out: the
+    contents of \"\"\" strings untouched (communication.flow's e-mail body),
+    an expectation's `at` and `because` lines one level under it."""
+    out = tmp_path / "out.txt"
+    EXAMPLE_FILES = sorted((REPO / "examples").glob("*.flow"))
+    vim_run(vim, f"call FlowReindent({vim_list(EXAMPLE_FILES)}, '{out}')", out)
+    chunks = re.split(r"^== (\S+) .*$", out.read_text(encoding="utf-8"), flags=re.M)[1:]
+    assert len(chunks) == 2 * len(EXAMPLE_FILES)
+    assert any('"""' in p.read_text(encoding="utf-8") for p in EXAMPLE_FILES)
+    for name, body in zip(chunks[::2], chunks[1::2]):
+        original = Path(name).read_text(encoding="utf-8")
+        assert body.strip("\n") == original.strip("\n"), f"gg=G changes {name}"

@@ -5,8 +5,9 @@
 " Brace-based: one 'shiftwidth' more inside `{ ... }`, one less on a line
 " that starts with `}`.  The clauses of a robot or a trigger written on the
 " following lines (`after 15m`, `if ...`) are indented one level under it,
-" and `and` / `or` lines of a condition one more under the `if`.  Lines
-" inside a """triple-quoted""" string are left as they are.
+" and `and` / `or` lines of a condition one more under the `if`; so are an
+" expectation's `at DATE TIME` and `because "..."` on the lines after it.
+" Lines inside a """triple-quoted""" string are left as they are.
 
 if exists("b:did_indent")
   finish
@@ -28,6 +29,10 @@ let s:cpo_save = &cpo
 set cpo&vim
 
 let s:item = '^\s*\%(robot\|trigger\)\>'
+" An expectation's clauses on the lines after it: `at DATE [TIME]` with
+" nothing after it (else it is a timed event) and `because "..."`.
+let s:expect = '^\s*expect\>'
+let s:xclause = '^\s*\%(at\s\+\d\{4}-\d\d-\d\d\%(\s\+\d\{1,2}:\d\d\S*\)\=\s*\%(#.*\)\=$\|because\>\)'
 let s:clause = '^\s*\%(\%(after\|before\|at\|in\|immediately\|if\|and\|or\|not\)\>\|\d\)'
 
 function! s:InString(lnum) abort
@@ -105,6 +110,25 @@ function! GetFlowIndent(lnum) abort
   endif
   let cur = getline(a:lnum)
   let sw = shiftwidth()
+  if cur =~ s:xclause
+    let head = prev
+    while head > 0 && getline(head) =~ s:xclause
+      let head = s:PrevCode(head - 1)
+    endwhile
+    if head > 0 && getline(head) =~ s:expect
+      return indent(head) + sw
+    endif
+  endif
+  if getline(prev) =~ s:xclause
+    " the line after an expectation's clause: back under the expectation
+    let head = prev
+    while head > 0 && getline(head) =~ s:xclause
+      let head = s:PrevCode(head - 1)
+    endwhile
+    if head > 0 && getline(head) =~ s:expect
+      return indent(head) - (cur =~ '^\s*}' ? sw : 0)
+    endif
+  endif
   if s:Opens(prev) > 0
     return indent(prev) + sw - (cur =~ '^\s*}' ? sw : 0)
   endif

@@ -93,13 +93,66 @@ def holidays_ok(country: str, subdivision: str | None) -> bool:
         return False
 
 
+_OFFSET = re.compile(r"(?:UTC|GMT|Z)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
+
+
+def offset_help(name: str) -> list[Note]:
+    """`UTC+1`, `GMT-03:00`, `+05:30`: an offset, which is no time zone.
+    A whole-hour offset is an `Etc/GMT` zone, whose sign is the other way
+    round (POSIX); any offset is also the standard time of some city."""
+    m = _OFFSET.fullmatch(name.strip())
+    if not m:
+        return []
+    sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+    if hours > 14 or minutes >= 60:
+        return []
+    written = f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+    notes = []
+    if not minutes and hours:
+        etc = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+        notes.append(Note(f'for a fixed {written} all year, write "{etc}": the sign of the Etc/GMT zones is '
+                          f'the other way round (POSIX: {etc} is {written})'))
+    city = _city_at(sign, hours, minutes)
+    if city:
+        notes.append(Note(f'for the clock of a place, with its summer time, name a city: like "{city}" '
+                          f'({written} in January)'))
+    return notes
+
+
+#: Cities looked at first, so that the example is one people know.
+_WELL_KNOWN = ("Europe/London", "Europe/Paris", "Europe/Athens", "Europe/Moscow", "Asia/Dubai", "Asia/Karachi",
+               "Asia/Kolkata", "Asia/Kathmandu", "Asia/Dhaka", "Asia/Bangkok", "Asia/Shanghai", "Asia/Tokyo",
+               "Australia/Brisbane", "Pacific/Auckland", "America/Sao_Paulo", "America/New_York",
+               "America/Chicago", "America/Denver", "America/Los_Angeles", "Pacific/Honolulu",
+               "Atlantic/Azores", "America/Halifax", "America/St_Johns", "Asia/Tehran", "Asia/Kabul",
+               "Australia/Adelaide")
+
+
+def _city_at(sign: str, hours: int, minutes: int) -> str | None:
+    """A city whose standard (January) time is this offset from UTC."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    want = dt.timedelta(hours=hours, minutes=minutes) * (1 if sign == "+" else -1)
+    for z in [*_WELL_KNOWN, *sorted(all_timezones())]:
+        if "/" not in z or z.startswith(("Etc/", "SystemV/", "US/")):
+            continue
+        try:
+            if dt.datetime(2026, 1, 15, 12, tzinfo=ZoneInfo(z)).utcoffset() == want:
+                return z
+        except Exception:
+            continue
+    return None
+
+
 def check_timezone_name(run: Run, name: ir.Name | None) -> None:
     if name is None or name.value is None:
         return
     if timezone_ok(name.value):
         return
-    best = suggest_timezone(name.value)
-    notes = [Note(f'did you mean "{best}"?')] if best else []
+    notes = offset_help(name.value)
+    best = None if notes else suggest_timezone(name.value)
+    notes += [Note(f'did you mean "{best}"?')] if best else []
     notes.append(Note('time zones are IANA names, like "Europe/Lisbon" or "America/New_York"'))
     run.error("F206", f'unknown time zone "{name.value}"', name.span, "not a time zone", notes)
 
