@@ -150,7 +150,7 @@ class FlowLexer(RegexLexer):
         ],
         "escapes": [
             (r'\\(?:["\\nt{}]|u[0-9A-Fa-f]{4}|u\{[0-9A-Fa-f]{1,6}\})', String.Escape),
-            (rf"\{{{NAME}(?:\.{NAME})*\}}", String.Interpol),
+            (rf"\{{[ \t]*{NAME}(?:\.{NAME})*[ \t]*\}}", String.Interpol),
         ],
         "string": [
             include("escapes"),

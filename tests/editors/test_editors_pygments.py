@@ -73,8 +73,9 @@ def kinds(text: str) -> dict[str, list]:
 
 
 def test_placeholders_and_escapes():
-    k = kinds(r'robot r: notify responsible "Hi {client.name} \"x\" \{no\} \u00e9 #1"' + "\n")
+    k = kinds(r'robot r: notify responsible "Hi {client.name} { title } \"x\" \{no\} \u00e9 #1"' + "\n")
     assert k["{client.name}"] == [String.Interpol]
+    assert k["{ title }"] == [String.Interpol]  # spaces inside the braces are allowed
     assert k['\\"'] == [String.Escape, String.Escape]
     assert k["\\{"] == [String.Escape] and k["\\}"] == [String.Escape]
     assert k["\\u00e9"] == [String.Escape]

@@ -78,7 +78,7 @@ def test_scopes_agree_with_parser(path, textmate):
 # ---------------------------------------------------------------- targeted cases
 
 SNIPPETS = {
-    "placeholder": 'robot r: notify responsible "Hi {client.name}, about {title}"\n',
+    "placeholder": 'robot r: notify responsible "Hi {client.name}, about { title }"\n',
     "hash_in_string": 'template t "Offer #1" # a real comment\n',
     "escapes": r'template t "q\" b\\ n\n t\t o\{ c\} e\u00e9 bad\q"' + "\n",
     "durations": "robot r: notify responsible \"x\" after 15m, 3 days before close_date\n"

@@ -184,3 +184,25 @@ def test_reindenting_the_examples_changes_nothing(vim, tmp_path):
     for name, body in zip(chunks[::2], chunks[1::2]):
         original = Path(name).read_text(encoding="utf-8")
         assert body.strip("\n") == original.strip("\n"), f"gg=G changes {name}"
+
+
+def test_placeholder_with_spaces(vim, tmp_path):
+    """`{ title }` (spaces inside the braces are allowed) is a placeholder."""
+    src = tmp_path / "p.flow"
+    line = 'robot r: notify responsible "Hi { title } and {client.name}"'
+    src.write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "dump.txt"
+    vim_run(vim, f"call FlowDump({vim_list([src])}, '{out}')", out)
+    runs = out.read_text(encoding="utf-8").splitlines()[1].split()
+    groups = {}
+    for run in runs:
+        col, name = run.split(":", 1)
+        groups[int(col)] = name
+
+    def group_at(col: int) -> str:
+        return groups[max(c for c in groups if c <= col)]
+
+    assert group_at(line.index("{ title }") + 1) == "flowPlaceholder"
+    assert group_at(line.index("title") + 1) == "flowPlaceholder"
+    assert group_at(line.index("{client") + 1) == "flowPlaceholder"
+    assert group_at(line.index("Hi") + 1) != "flowPlaceholder"

@@ -39,7 +39,7 @@ syn match   flowComment /#.*$/ contains=flowTodo,@Spell
 
 syn match   flowBadEscape /\\\%(u\x\{0,3}\|.\)/ contained
 syn match   flowEscape /\\\%(["\\nt{}]\|u\x\{4}\|u{\x\{1,6}}\)/ contained
-exe 'syn match flowPlaceholder /{' . s:n . '\%(\.' . s:n . '\)*}/ contained'
+exe 'syn match flowPlaceholder /{[ \t]*' . s:n . '\%(\.' . s:n . '\)*[ \t]*}/ contained'
 syn region  flowString start=/"/ skip=/\\\\\|\\"/ end=/"\|$/ oneline contains=flowBadEscape,flowEscape,flowPlaceholder,@Spell
 syn region  flowTripleString start=/"""/ end=/"""/ contains=flowBadEscape,flowEscape,flowPlaceholder,@Spell
 syn cluster flowStrings contains=flowString,flowTripleString

@@ -163,8 +163,8 @@ repo["string-escapes"] = {"patterns": [
     {"match": r"\\(?:u[0-9A-Fa-f]{0,3}|.)", "name": "invalid.illegal.escape.flow"},
 ]}
 repo["placeholder"] = match(lambda r: (
-    r.cap(r"\{", "punctuation.definition.placeholder.begin.flow")
-    + r.cap(rf"{NAME}(?:\.{NAME})*", "variable.other.placeholder.flow", "#accessor")
+    r.cap(r"\{", "punctuation.definition.placeholder.begin.flow") + r"[ \t]*"
+    + r.cap(rf"{NAME}(?:\.{NAME})*", "variable.other.placeholder.flow", "#accessor") + r"[ \t]*"
     + r.cap(r"\}", "punctuation.definition.placeholder.end.flow")), "meta.placeholder.flow")
 repo["accessor"] = {"match": r"\.", "name": "punctuation.accessor.flow"}
 
