@@ -15,8 +15,6 @@ reported, never a crash.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import os
 from typing import Any
 
@@ -150,25 +148,10 @@ def run_on(loaded: Loaded | None, sc: ir.Scenario, sc_sources: dict, side: Side,
             where = "" if sc_sources is loaded.sources else "the other version's "
             return None, (f"the scenario does not check against {label}: error[{d.code}]: {d.summary} "
                           f"({where}{d.span.path}:{d.span.line}:{d.span.column})")
+    from .traces import run_scenario
+
     sources = {**sc_sources, **loaded.sources}
-    return simulate_jsonl(project, Index(project), sc, sources, loaded.path), None
-
-
-def simulate_jsonl(project: ir.Project, index, sc: ir.Scenario, sources: dict, path: str) -> list[dict]:
-    """One scenario's trace as the JSON-lines objects of `flowc simulate
-    --format jsonl` (docs/trace.md)."""
-    from .interpret import Simulation
-    from .render import JsonRenderer
-    from .simulate import holidays_version
-
-    buf = io.StringIO()
-    sim = Simulation(project, index, sc, None, sources)
-    renderer = JsonRenderer(buf)
-    renderer.start(sim, path, holidays_version())
-    for ev in sim.run():
-        renderer.event(ev)
-    renderer.finish(sim, sim.evaluate_expectations())
-    return [json.loads(line) for line in buf.getvalue().splitlines()]
+    return run_scenario(project, Index(project), sc, sources, loaded.path)[0], None
 
 
 # ------------------------------------------------------------------ comparing
