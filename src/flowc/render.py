@@ -107,7 +107,7 @@ _RESET = "\x1b[0m"
 _STYLE = {
     "time": "\x1b[2m", "record": "\x1b[1m", "header": "\x1b[1m",
     "done": "\x1b[32m", "failed": "\x1b[31m", "skipped": "\x1b[33m", "cancelled": "\x1b[35m",
-    "waiting": "\x1b[36m", "scheduled": "\x1b[2m", "moved": "\x1b[34m", "entered": "\x1b[34m",
+    "waiting": "\x1b[36m", "scheduled": "\x1b[2m", "rescheduled": "\x1b[2m", "moved": "\x1b[34m", "entered": "\x1b[34m",
     "created": "\x1b[34m", "trigger_ignored": "\x1b[2m", "loop": "\x1b[1;31m", "limit": "\x1b[1;31m",
     "error": "\x1b[1;31m", "ok": "\x1b[32m", "bad": "\x1b[1;31m",
 }
@@ -208,6 +208,9 @@ class TextRenderer:
             if ev.due == ev.at:
                 return p(f"{robot} scheduled for now", k) + f" — {ev.reason}"
             return p(f"{robot} scheduled for {format_local(ev.due, self.sim.tz)}", k) + f" — {ev.reason}"
+        if k == "rescheduled":
+            when = "now" if ev.due == ev.at else format_local(ev.due, self.sim.tz)
+            return p(f"{robot} rescheduled for {when}", k) + f" — {ev.reason}"
         if k in ("done", "failed"):
             text = p(f"{robot} {k}", k) + (f": {ev.detail}" if ev.detail else "")
             return text + (f" — {ev.reason}" if ev.reason else "")

@@ -156,6 +156,7 @@ REQUIRED = {
     "event": {"event", "detail", "cause"},
     "trigger_ignored": {"trigger", "stage", "pipeline", "reason", "cause"},
     "scheduled": {"robot", "stage", "pipeline", "status", "reason"},
+    "rescheduled": {"robot", "stage", "pipeline", "status", "reason", "due"},
     "done": {"robot", "stage", "pipeline", "status", "detail"},
     "failed": {"robot", "stage", "pipeline", "status", "reason"},
     "skipped": {"robot", "stage", "pipeline", "status", "reason"},
@@ -189,11 +190,11 @@ def test_jsonl_follows_the_contract():
         missing = REQUIRED[kind] - obj.keys()
         assert not missing, (kind, missing, obj)
         if "status" in obj:
-            assert obj["status"] in ("scheduled", "done", "failed", "skipped", "cancelled", "waiting")
+            assert obj["status"] in ("scheduled", "rescheduled", "done", "failed", "skipped", "cancelled", "waiting")
             assert obj["status"] == kind or kind == "scheduled"
         if "due" in obj:
             assert ISO.match(obj["due"])
-        if kind in ("done", "failed", "skipped", "cancelled", "waiting", "scheduled"):
+        if kind in ("done", "failed", "skipped", "cancelled", "waiting", "scheduled", "rescheduled"):
             assert obj["status"] == kind
     # Every kind shows up somewhere in the examples and cases, but the limits.
     assert seen >= set(REQUIRED) - {"limit", "error"}

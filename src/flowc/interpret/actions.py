@@ -1,9 +1,10 @@
 """The robots' actions: one function per action of `flowc.schema.ACTIONS`,
 registered in `ACTIONS` under the same key.  Each takes (sim, run, action,
 record) and returns an `Outcome`: the status, the action as done (recipients,
-rendered texts), a note, and an effect on the simulated world that the engine
-applies after the robot's line (a move, a field change, a new record, an
-event for the triggers).  What the parameters mean on the record (employees
+rendered texts), a note, and what it does to the simulated world, applied by
+`batch` once every robot due with it has run: an effect on the record (a
+field, the responsible, a task, a new record), the events the triggers see,
+a stage move.  What the parameters mean on the record (employees
 or employee fields, deadlines, attachments) is `params`.
 """
 from __future__ import annotations
@@ -16,9 +17,8 @@ import attrs
 from .. import ir, limits
 from .expr import compare, evaluate, values_of
 from .params import attachments, client, deadline, employees, recipient  # noqa: F401 (replay uses client, recipient)
-from .stages import create, move
+from .stages import create, reschedule
 from .text import render, show_value, source_text
-from .triggers import fire
 from .values import EvalError
 from .words import action_words
 from .world import (
@@ -38,11 +38,14 @@ MAX_TEXT_LENGTH = limits.MAX_TEXT_LENGTH
 @attrs.frozen
 class Outcome:
     """What a robot's action did: a final status, the rendered action, notes,
-    and the effect on the simulated world (applied after the robot's line)."""
+    and what it does to the simulated world (applied after its batch's lines):
+    an effect on the record, events for the triggers, a stage move."""
     status: str
     detail: str
     reason: str | None = None
     effect: Any = None  # a callable, or None
+    events: tuple = ()  # (kind, arg, fields, cause) for triggers.fire_many
+    move: Any = None  # (pipeline, stage, cause)
 
 
 Action = Callable[["Simulation", RobotRun, ir.Action, Record], Outcome]
@@ -191,8 +194,8 @@ def change_responsible(sim, run, a, rec):
     def effect():
         rec.responsible = who
         history_field(sim, rec, "responsible", who)
-        fire(sim, rec, "responsible_changed", None, cause=f"robot {run.robot.name.value}")
-    return Outcome("done", f"change responsible to {who} (was {old})", note, effect)
+    return Outcome("done", f"change responsible to {who} (was {old})", note, effect,
+                   events=(("responsible_changed", None, (), f"robot {run.robot.name.value}"),))
 
 
 def set_field_action(sim, run, a, rec):
@@ -216,9 +219,10 @@ def set_field_action(sim, run, a, rec):
         return Outcome("done", detail, "the value did not change")
 
     def effect():
-        set_field(sim, rec, ref.path, value)
-        fire(sim, rec, "field_changed", None, cause=f"robot {run.robot.name.value}", fields=(field,))
-    return Outcome("done", detail, effect=effect)
+        before, after, _ = set_field(sim, rec, ref.path, value)
+        reschedule(sim, rec, field, before, after)
+    return Outcome("done", detail, effect=effect,
+                   events=(("field_changed", None, (field,), f"robot {run.robot.name.value}"),))
 
 
 def move_to(sim, run, a, rec):
@@ -231,7 +235,7 @@ def move_to(sim, run, a, rec):
     if s is rec.stage:
         return Outcome("done", f"move to {label}", f"{rec.name} is already in {label}")
     return Outcome("done", f"move to {label}",
-                   effect=lambda: move(sim, rec, p, s, cause=f"robot {run.robot.name.value}"))
+                   move=(p, s, f"robot {run.robot.name.value}"))
 
 
 def create_document(sim, run, a, rec):
@@ -239,8 +243,7 @@ def create_document(sim, run, a, rec):
     name = tpl.value if tpl is not None else "?"
     title = render(sim, a.get("title"), rec)
     detail = f"create document from template {name}" + (f' "{title}"' if title else "")
-    return Outcome("done", detail, effect=lambda: fire(
-        sim, rec, "document_created", name, cause=f"robot {run.robot.name.value}"))
+    return Outcome("done", detail, events=(("document_created", name, (), f"robot {run.robot.name.value}"),))
 
 
 # ------------------------------------------------------------------ messages
@@ -277,8 +280,8 @@ def send_email(sim, run, a, rec):
     def effect():
         if tracked:  # the client's clicks on its links are seen from now on
             rec.tracked_emails += 1
-        fire(sim, rec, "email_sent", None, cause=f"robot {run.robot.name.value}")
-    return Outcome("done", ", ".join(parts), _notes(note, notes), effect=effect)
+    return Outcome("done", ", ".join(parts), _notes(note, notes), effect=effect,
+                   events=(("email_sent", None, (), f"robot {run.robot.name.value}"),))
 
 
 def send_sms(sim, run, a, rec):

@@ -5,8 +5,9 @@ of (instant, sequence number, item) -- ties run in the order they were
 scheduled, so the trace depends on the input files only (never on the wall
 clock, the host time zone, the locale or hash order) -- the records and the
 robots' states, and the trace events emitted since the last step.  Its main
-loop (`run`) pops the next item (a robot due, a scenario happening), lets
-the other modules act on it, and yields the trace events of that step.
+loop (`run`) pops the next item (a robot due, with the other robots of its
+record due at that instant: one batch; or a scenario happening), lets the
+other modules act on it, and yields the trace events of that step.
 """
 from __future__ import annotations
 
@@ -16,14 +17,12 @@ from typing import Any, Iterator
 
 from .. import ir, limits, workcal
 from ..index import Index
-from .actions import Outcome, act
+from .batch import run_batch
 from .expect import ExpectationResult, evaluate_expectations
-from .expr import check_condition
 from .scenario import declare, happen, horizon
-from .stages import finish, set_state
+from .stages import set_state
 from .trace import TraceEvent
-from .values import EvalError, format_local
-from .words import action_words
+from .values import format_local
 from .world import Record, RobotRun, RobotState
 
 #: Trace events of one scenario before the run is stopped.
@@ -128,7 +127,7 @@ class Simulation:
             self.now = when
             kind, payload = item
             if kind == "robot":
-                _run_robot(self, payload)
+                run_batch(self, [payload] + self._due_with(payload))
             elif kind == "happening":
                 happen(self, payload)
             yield from self._flush()
@@ -141,6 +140,18 @@ class Simulation:
                 yield from self._flush()
         self.emit("scenario_end", None, extra=(("error", self.error), ("records", len(self.records))))
         yield from self._flush(final=True)
+
+    def _due_with(self, run: RobotRun) -> list[RobotRun]:
+        """The other robots of the same record due now: they run as one batch
+        with `run` (their queue entries are taken out)."""
+        rec = run.record
+        same = [e for e in self._queue if e[0] == self.now and e[2][0] == "robot" and e[2][1].record is rec]
+        if not same:
+            return []
+        self._queue = [e for e in self._queue if not (e[0] == self.now and e[2][0] == "robot"
+                                                      and e[2][1].record is rec)]
+        heapq.heapify(self._queue)
+        return [e[2][1] for e in sorted(same)]
 
     def _flush(self, final: bool = False) -> Iterator[TraceEvent]:
         out, self._out = self._out, []
@@ -158,24 +169,6 @@ class Simulation:
     def evaluate_expectations(self) -> list[ExpectationResult]:
         """Check the scenario's expectations against the end state (call after the run)."""
         return evaluate_expectations(self)
-
-
-def _run_robot(sim: Simulation, run: RobotRun) -> None:
-    """A robot is due: its condition, then its action, then its line and effect."""
-    rec = run.record
-    if run.status != "scheduled" or rec.visit != run.visit or rec.stopped:
-        return
-    cond = run.robot.condition
-    if cond is not None:
-        holds, why = check_condition(sim, cond, rec)
-        if not holds:
-            finish(sim, run, "skipped", why)
-            return
-    try:
-        out = act(sim, run)
-    except EvalError as e:
-        out = Outcome("failed", action_words(run.robot.action), str(e))
-    finish(sim, run, out.status, out.reason, out.detail, effect=out.effect)
 
 
 def _still_waiting(sim: Simulation, rec: Record, run: RobotRun) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import ir, limits, workcal
 from .expr import compare, evaluate
 from .params import client
-from .stages import enter, move
+from .stages import enter, move, reschedule
 from .text import show_value
 from .triggers import fire
 from .values import EvalError
@@ -158,6 +158,7 @@ def happen(sim: "Simulation", h: ir.Happening) -> None:
                         f"(was {show_value(sim, old, typ, quote=True)})",
                  reason=None if changed else "the value did not change")
         if changed:
+            reschedule(sim, rec, field, old, new)
             if field == "responsible":
                 fire(sim, rec, "responsible_changed", None, cause="a user's change")
             else:

@@ -2,8 +2,9 @@
 planned), moves to another (the robots still waiting are cancelled, open
 activities that end with the stage are completed), is stopped by a loop, or
 is created by a robot; a robot's run is planned (`plan`: scheduled for its
-due time, or pending after the previous robot) and finished (`finish`: its
-line in the trace, its effect, the next robot of an `after previous` chain).
+due time, or pending after the previous robot), planned again when the field
+it counts from changes (`reschedule`), and finished (`finish`: its line in
+the trace, its effect, the next robot of an `after previous` chain).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .. import ir, limits, workcal
+from .text import show_value
 from .timing import calendar, plan_due
 from .values import RANGE_WORDS, EvalError
 from .world import (
@@ -167,51 +169,87 @@ def leave(sim: "Simulation", rec: Record, pipeline: ir.Pipeline, stage: ir.Stage
 
 # ------------------------------------------------------------------ robot runs
 
+def _due(sim: "Simulation", run: RobotRun) -> tuple[dt.datetime | None, str]:
+    """The run's due time from its base (None, why: it has none)."""
+    try:
+        return plan_due(sim, run, run.base, run.base_what)
+    except workcal.NoWorkingTime as e:
+        if e.limit:  # the search for working time went past its bound
+            sim.error = True
+            sim.errors.append(str(e))
+            sim.emit("limit", run.record, reason=f"{e}: robot {run.robot.name.value} fails")
+        return None, str(e)
+    except (ValueError, EvalError) as e:
+        return None, str(e)
+    except OverflowError:  # a calendar search that runs past year 9999
+        return None, f"the due time is out of range ({RANGE_WORDS})"
+
+
+def _catch_up(sim: "Simulation", run: RobotRun, due: dt.datetime,
+              words: str) -> tuple[dt.datetime | None, str]:
+    """A due time already past: now; with a calendar, never outside its working
+    time (docs/language.md#due-times-in-the-past).  (when, words) or (None, why)."""
+    cal = calendar(sim, run.robot.timing.calendar.value) if run.robot.timing.calendar is not None else None
+    try:
+        when = cal.next_working(sim.now) if cal is not None else sim.now
+    except workcal.NoWorkingTime as e:
+        return None, str(e)
+    except OverflowError:
+        return None, f"the due time is out of range ({RANGE_WORDS})"
+    then = "waits for the next working moment" if when > sim.now else "runs now"
+    return when, f"{words}: was due {sim.fmt(due)}, which had passed; {then}"
+
+
 def plan(sim: "Simulation", run: RobotRun, base: dt.datetime, base_what: str) -> None:
     """Schedule a robot run counting from `base` (failed when it has no due time)."""
     rec = run.record
-    try:
-        due, words = plan_due(sim, run, base, base_what)
-    except workcal.NoWorkingTime as e:
-        due, words = None, str(e)
-        if e.limit:  # the search for working time went past its bound
-            sim.error = True
-            sim.errors.append(words)
-            sim.emit("limit", rec, reason=f"{words}: robot {run.robot.name.value} fails")
-    except (ValueError, EvalError) as e:
-        due, words = None, str(e)
-    except OverflowError:  # a calendar search that runs past year 9999
-        due, words = None, f"the due time is out of range ({RANGE_WORDS})"
-    common = dict(robot=run.robot.name.value, stage=run.stage.name.value, pipeline=run.pipeline.name.value)
+    run.base, run.base_what = base, base_what
+    due, words = _due(sim, run)
+    past = due is not None and due < sim.now
+    if past:
+        due, words = _catch_up(sim, run, due, words)
     if due is None:
         finish(sim, run, "failed", words)
         return
-    if due < sim.now:
-        # Past: at once; with a calendar, never outside its working time
-        # (docs/language.md#due-times-in-the-past).
-        cal = calendar(sim, run.robot.timing.calendar.value) if run.robot.timing.calendar is not None else None
-        try:
-            when = cal.next_working(sim.now) if cal is not None else sim.now
-        except (workcal.NoWorkingTime, OverflowError) as e:
-            finish(sim, run, "failed", str(e) if isinstance(e, workcal.NoWorkingTime) else
-                   f"the due time is out of range ({RANGE_WORDS})")
-            return
-        run.status = "scheduled"
-        run.due = when
-        if when > sim.now:
-            why = f"{words}: was due {sim.fmt(due)}, which had passed; waits for the next working moment"
-            set_state(sim, run, "scheduled", why, due=when)
-        else:
-            why = f"{words}: was due {sim.fmt(due)}, which had passed; runs now"
-        sim.emit("scheduled", rec, status="scheduled", due=when, **common, reason=why)
-        sim.push(when, ("robot", run))
-        return
     run.status = "scheduled"
     run.due = due
-    if due > sim.now:
-        sim.emit("scheduled", rec, status="scheduled", due=due, reason=words, **common)
+    if due > sim.now or past:  # due at once: no line, its outcome follows
+        sim.emit("scheduled", rec, status="scheduled", due=due, reason=words, robot=run.robot.name.value,
+                 stage=run.stage.name.value, pipeline=run.pipeline.name.value)
     set_state(sim, run, "scheduled", words, due=due)
     sim.push(due, ("robot", run))
+
+
+def reschedule(sim: "Simulation", rec: Record, field: str, old: Any, new: Any) -> None:
+    """A field changed: the waiting robots counted from it follow it
+    (docs/language.md#when-the-date-changes): a new due time, `rescheduled`;
+    an emptied field fails them.  A stale queue entry is skipped by the engine
+    (its instant is no longer the run's due time)."""
+    for run in list(rec.runs):
+        rel = run.robot.timing.relative
+        if run.status != "scheduled" or run.visit != rec.visit or rec.stopped or rel is None \
+                or rel.field.path[0] != field:
+            continue
+        if new is None:
+            finish(sim, run, "failed", f"{field} was emptied, so `{rel.duration} {rel.direction} "
+                                       f"{rel.field.text}` has no date")
+            continue
+        typ = sim.index.field_type(rec.entity, (field,))
+        change = (f"{field} changed to {show_value(sim, new, typ, quote=True)} "
+                  f"(was {show_value(sim, old, typ, quote=True)})")
+        due, words = _due(sim, run)
+        if due is not None and due < sim.now:
+            due, words = _catch_up(sim, run, due, words)
+        if due is None:
+            finish(sim, run, "failed", f"{change}: {words}")
+            continue
+        if due == run.due:
+            continue
+        run.due = due
+        sim.emit("rescheduled", rec, status="rescheduled", due=due, reason=f"{change}: {words}",
+                 robot=run.robot.name.value, stage=run.stage.name.value, pipeline=run.pipeline.name.value)
+        set_state(sim, run, "scheduled", f"{change}: {words}", due=due)
+        sim.push(due, ("robot", run))
 
 
 def set_state(sim: "Simulation", run: RobotRun, status: str, reason: str | None,

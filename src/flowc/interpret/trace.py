@@ -14,6 +14,7 @@ import attrs
 #: Every trace event kind, in the order docs/trace.md describes them.
 KINDS = (
     "scenario_start", "entered", "created", "moved", "event", "trigger_ignored", "scheduled",
+    "rescheduled",
     "done", "failed", "skipped", "cancelled", "activity_completed", "waiting", "loop", "limit",
     "error", "scenario_end",
 )

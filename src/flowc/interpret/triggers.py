@@ -37,29 +37,41 @@ def event_kinds(sim: "Simulation", kind: str, arg: str | None) -> tuple[str, ...
 def fire(sim: "Simulation", rec: Record, kind: str, arg: str | None, cause: str,
          fields: tuple[str, ...] = ()) -> None:
     """An event happened to a record: its pipeline's triggers may move it."""
+    fire_many(sim, rec, [(kind, arg, fields, cause)])
+
+
+def fire_many(sim: "Simulation", rec: Record, events: list[tuple]) -> None:
+    """Events that happened to a record together (a batch of robots): every
+    trigger one of them matches is a candidate; at most one moves the record
+    (the furthest stage).  Each event is (kind, arg, fields, cause)."""
     if rec.stopped or rec.pipeline is None:
         return
     matches = []
-    kinds = event_kinds(sim, kind, arg)
-    for stage in rec.pipeline.stages:
-        for trig in stage.triggers:
-            if trig.event.kind not in kinds:
-                continue
-            targ = trig.event.arg
-            if kind == "field_changed":
-                wanted = tuple(n.value for n in targ or ())
-                if wanted and not any(f in wanted for f in fields):
+    seen: set[int] = set()
+    for kind, arg, fields, cause in events:
+        kinds = event_kinds(sim, kind, arg)
+        for stage in rec.pipeline.stages:
+            for ti, trig in enumerate(stage.triggers):
+                if trig.event.kind not in kinds or id(trig) in seen:
                     continue
-            elif targ is not None:
-                if arg is None or str(targ.value if isinstance(targ, ir.Name) else targ) != arg:
-                    continue
-            matches.append((stage, trig))
+                targ = trig.event.arg
+                if kind == "field_changed":
+                    wanted = tuple(n.value for n in targ or ())
+                    if wanted and not any(f in wanted for f in fields):
+                        continue
+                elif targ is not None:
+                    if arg is None or str(targ.value if isinstance(targ, ir.Name) else targ) != arg:
+                        continue
+                seen.add(id(trig))
+                matches.append((stage, trig, cause, ti))
     if not matches:
         return
+    # In the pipeline's order, whatever the order of the events (docs/semantics.md, Triggers).
+    matches = [m[:3] for m in sorted(matches, key=lambda m: (m[0].index, m[3]))]
     candidates = []
     here = rec.stage
     here_label = stage_label(rec.pipeline, here)
-    for stage, trig in matches:
+    for stage, trig, cause in matches:
         common = dict(trigger=trigger_label(trig), stage=stage.name.value,
                       pipeline=rec.pipeline.name.value, cause=cause)
         if trig.condition is not None:
@@ -77,11 +89,11 @@ def fire(sim: "Simulation", rec: Record, kind: str, arg: str | None, cause: str,
                                                     "it would move back and the trigger does not allow back",
                      **common)
         else:
-            candidates.append((stage, trig))
+            candidates.append((stage, trig, cause))
     if not candidates:
         return
-    best_stage, best = max(candidates, key=lambda c: c[0].index)  # max keeps the first on ties
-    for stage, trig in candidates:
+    best_stage, best, best_cause = max(candidates, key=lambda c: c[0].index)  # max keeps the first on ties
+    for stage, trig, cause in candidates:
         if trig is best:
             continue
         why = (f"another trigger moves {rec.name} further (to {stage_label(rec.pipeline, best_stage)})"
@@ -89,5 +101,5 @@ def fire(sim: "Simulation", rec: Record, kind: str, arg: str | None, cause: str,
                f"another trigger of the same stage ({trigger_label(best)}) already moves {rec.name}")
         sim.emit("trigger_ignored", rec, reason=why, trigger=trigger_label(trig), stage=stage.name.value,
                  pipeline=rec.pipeline.name.value, cause=cause)
-    how = f"trigger {trigger_label(best)}" + ("" if cause == "scenario" else f" (event from {cause})")
+    how = f"trigger {trigger_label(best)}" + ("" if best_cause == "scenario" else f" (event from {best_cause})")
     move(sim, rec, rec.pipeline, best_stage, cause=how, trigger=trigger_label(best))

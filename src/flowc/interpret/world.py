@@ -91,6 +91,8 @@ class RobotRun:
     due: dt.datetime | None = None
     next: "RobotRun | None" = None
     previous: "RobotRun | None" = None
+    base: dt.datetime | None = None  # what its timing counts from (rescheduling counts from it again)
+    base_what: str = "entering"
 
 
 @attrs.frozen
