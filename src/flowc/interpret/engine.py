@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from .. import ir, limits, workcal
 from ..index import Index
-from .batch import run_batch
+from .batch import due_now, run_batch
 from .expect import ExpectationResult, evaluate_expectations
 from .scenario import declare, happen, horizon
 from .stages import set_state
@@ -127,7 +127,8 @@ class Simulation:
             self.now = when
             kind, payload = item
             if kind == "robot":
-                run_batch(self, [payload] + self._due_with(payload))
+                if due_now(self, payload):  # not a stale entry (finished, cancelled, rescheduled)
+                    run_batch(self, [payload] + self._due_with(payload))
             elif kind == "happening":
                 happen(self, payload)
             yield from self._flush()
@@ -143,15 +144,9 @@ class Simulation:
 
     def _due_with(self, run: RobotRun) -> list[RobotRun]:
         """The other robots of the same record due now: they run as one batch
-        with `run` (their queue entries are taken out)."""
+        with `run` (their own queue entries find them finished, and pass)."""
         rec = run.record
-        same = [e for e in self._queue if e[0] == self.now and e[2][0] == "robot" and e[2][1].record is rec]
-        if not same:
-            return []
-        self._queue = [e for e in self._queue if not (e[0] == self.now and e[2][0] == "robot"
-                                                      and e[2][1].record is rec)]
-        heapq.heapify(self._queue)
-        return [e[2][1] for e in sorted(same)]
+        return [r for r in rec.runs if r is not run and r.status == "scheduled" and r.due == self.now]
 
     def _flush(self, final: bool = False) -> Iterator[TraceEvent]:
         out, self._out = self._out, []
