@@ -12,7 +12,7 @@ import pytest
 from flowc.diagnostics import Diagnostics
 from flowc.index import Index
 from flowc.lower import load
-from flowc.replay.mapping import check_mapping
+from flowc.check.mapping import check_mapping
 
 from replay_support import run_replay
 
@@ -239,6 +239,5 @@ def test_every_mapping_code_is_documented_and_only_those():
     from support import ROOT
     doc = (ROOT / "docs" / "replay.md").read_text(encoding="utf-8")
     table = set(re.findall(r"^\| (M\d{3}) \| (?:error|warning) \|", doc, re.M))
-    src = (ROOT / "src" / "flowc" / "replay" / "mapping.py").read_text(encoding="utf-8") + \
-        (ROOT / "src" / "flowc" / "replay" / "checking.py").read_text(encoding="utf-8")
+    src = (ROOT / "src" / "flowc" / "check" / "mapping.py").read_text(encoding="utf-8")
     assert table == set(re.findall(r'"(M\d{3})"', src))

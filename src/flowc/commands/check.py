@@ -56,8 +56,8 @@ def check(paths, strict, fmt, color, max_diagnostics, stdin_filename, mappings):
     files = collect_files(tuple(p for p in paths if p != "-")) + list(overrides)
     loaded, sources = load_projects(files, diags, overrides)
     if mappings:
-        from ..replay.checking import check_mappings
-        check_mappings(mappings, [project for _, project, _ in loaded], diags)
+        from ..check.mapping import check_mapping_files
+        check_mapping_files(mappings, [project for _, project, _ in loaded], diags)
     diags = suppress.apply(diags, [m for _, _, modules in loaded for m in modules], config.ignore)
     if strict or config.strict:
         diags = make_strict(diags)

@@ -32,7 +32,7 @@ from ..diagnostics import Diagnostics
 from ..index import Index
 from .formats import DataSetError, Row
 from .join import Store
-from .mapping import Mapping, load_mapping
+from ..check.mapping import Mapping, field_types, load_mapping
 from .problems import Problem
 
 METHODS = ("crm.deal.list", "crm.lead.list", "crm.stagehistory.list", "crm.contact.list", "crm.company.list",
@@ -183,22 +183,11 @@ class Converter:
         return out
 
 
-def field_types(folder: str, log=None) -> dict[str, dict]:
-    """The field descriptions of saved crm.deal.fields / crm.lead.fields answers."""
-    out: dict[str, dict] = {}
-    for name in sorted(os.listdir(folder)):
-        if name.startswith(("crm.deal.fields", "crm.lead.fields")) and name.endswith((".json", ".jsonl")):
-            for _, answer in _answers(os.path.join(folder, name), log if log is not None else []):
-                if isinstance(answer, dict) and isinstance(answer.get("result"), dict):
-                    out.update({k: v for k, v in answer["result"].items() if isinstance(v, dict)})
-    return out
-
-
 def open_export(folder: str, index: Index, log, diags: Diagnostics, mapping_path: str | None = None):
     """(store, record rows, have_people, description) of an export, or None
     when the mapping has errors (in `diags`)."""
     files = export_files(folder)
-    b24_fields = field_types(folder, log)
+    b24_fields = field_types(folder)
     mapping_path = mapping_path or os.path.join(folder, MAPPING_FILE)
     if not os.path.isfile(mapping_path):
         raise DataSetError(f"no mapping: {mapping_path} (docs/replay.md shows one)")

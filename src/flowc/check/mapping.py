@@ -1,5 +1,7 @@
-"""The mapping from Bitrix24's ids to the project's names, declared once in a
-small TOML file, and its check against the project.
+"""The mapping of `flowc replay --bitrix24` from Bitrix24's ids to the
+project's names, declared once in a small TOML file, and its check against
+the project (codes M101-M106, documented in docs/replay.md).  `flowc check
+--mapping FILE` and `flowc replay` both check it here.
 
 ```toml
 entity = "deal"                 # what crm.deal.list items are in the flow
@@ -34,6 +36,8 @@ field's type (M105).  docs/replay.md documents each code.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 import tomllib
 from typing import Any
@@ -213,3 +217,39 @@ def check_mapping(path: str, text: str, index: Index, diags: Diagnostics,
         return None, pos.source
     return Mapping(entity, lead_entity, out.get("categories", {}), out.get("stages", {}),
                    out.get("lead_stages", {}), out.get("fields", {}), out.get("users", {})), pos.source
+
+
+def field_types(folder: str) -> dict[str, dict]:
+    """The field descriptions (`type`...) of saved crm.deal.fields / crm.lead.fields
+    answers in a folder (for M105, M106); unreadable files are left out."""
+    out: dict[str, dict] = {}
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return out
+    for name in names:
+        if not (name.startswith(("crm.deal.fields", "crm.lead.fields")) and name.endswith((".json", ".jsonl"))):
+            continue
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                text = f.read()
+            answers = [json.loads(l) for l in text.splitlines() if l.strip()] if name.endswith(".jsonl") \
+                else [json.loads(text)]
+        except (OSError, ValueError):
+            continue
+        for answer in (a for x in answers for a in (x if isinstance(x, list) else [x])):
+            if isinstance(answer, dict) and isinstance(answer.get("result"), dict):
+                out.update({k: v for k, v in answer["result"].items() if isinstance(v, dict)})
+    return out
+
+
+def check_mapping_files(paths, projects, diags: Diagnostics) -> None:
+    """`flowc check --mapping FILE`: each mapping against each project given;
+    a saved crm.deal.fields answer next to the mapping adds the type check."""
+    for path in paths:
+        if not os.path.isfile(path):
+            diags.error("M101", f"cannot read the mapping {path}: no such file", Span(path, 1, 1, 1, 1))
+            continue
+        fields = field_types(os.path.dirname(path) or ".")
+        for project in projects:
+            load_mapping(path, diags, Index(project), fields or None)
