@@ -50,8 +50,8 @@ entity deal {
 pipeline sales for deal "Sales" {
 """ + "".join(
     f'  stage s{i} "Stage {i}" {{\n'
-    + (f"    trigger form submitted\n" if i == 1 else "")
-    + (f"    trigger invoice paid\n" if i == 6 else "")
+    + ("    trigger form submitted\n" if i == 1 else "")
+    + ("    trigger invoice paid\n" if i == 6 else "")
     + f'    robot note{i}: notify responsible "{{title}} is in stage {i}"\n'
     + (f'    robot call{i}: create task "Call {{client.name}} about {{title}}" after 2h in office hours\n'
        if i % 3 == 1 else "")
@@ -135,8 +135,8 @@ def run(flow: str, data: str, mode: str, partition_size: int) -> dict:
     sources = tuple((m.path, m.source.text) for m in modules)
     job = Job((flow,), sources, tuple((k, None) for k in CHANNELS), None, False, False)
     log = ProblemLog()
+    started, cpu0 = time.perf_counter(), time.process_time()
     store, rows = open_data_set(find_files(data), log)
-    started = time.perf_counter()
     parts = partitions(rows, store, log, partition_size)
     memory: list[float] = []
     if mode == "jobs1":
@@ -145,11 +145,13 @@ def run(flow: str, data: str, mode: str, partition_size: int) -> dict:
         results = run_processes(job, parts, 2)
     else:
         results = _dask(job, parts, memory)
-    total, seconds = Summary(), []
+    total, seconds, cpus = Summary(), [], []
     for r in results:
         total.merge(r.summary)
         seconds.append(r.seconds)
+        cpus.append(r.cpu)
     wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu0 - (sum(cpus) if mode == "jobs1" else 0.0)
     store.close()
     if mode == "jobs1":
         memory = [_maxrss_mib()]
@@ -158,7 +160,8 @@ def run(flow: str, data: str, mode: str, partition_size: int) -> dict:
     out = io.StringIO()
     report.write_json(report.build(total, index), out)
     return {"mode": mode, "wall": wall, "records": total.records, "partition_seconds": seconds,
-            "memory_mib": memory, "report": out.getvalue()}
+            "partition_cpu": cpus, "client_cpu": client_cpu, "memory_mib": memory,
+            "load": os.getloadavg()[0], "report": out.getvalue()}
 
 
 def _dask(job, parts, memory):
@@ -207,22 +210,34 @@ def main(argv: list[str] | None = None) -> int:
         results.append(r)
         base = results[0]["wall"]
         per = r["partition_seconds"]
+        n = max(1, r["records"])
         print(f"{mode:6} {r['wall']:8,.1f} s  {r['records'] / r['wall']:8,.0f} records/s  "
               f"speed-up {base / r['wall']:4.2f}x  peak memory per worker "
               + ", ".join(f"{m:,.0f} MiB" for m in r["memory_mib"])
-              + f"  partition median {statistics.median(per):.2f} s (max {max(per):.2f} s, {len(per)} partitions)",
-              flush=True)
+              + f"  partition median {statistics.median(per):.2f} s (max {max(per):.2f} s, {len(per)} partitions)"
+              + f"  CPU per record: workers {sum(r['partition_cpu']) / n * 1e6:,.0f} us, client "
+              f"{r['client_cpu'] / n * 1e6:,.0f} us; load average {r['load']:.1f}", flush=True)
     same = len({r["report"] for r in results}) == 1
     print("reports identical:", same)
+    # What the CPU times say for an otherwise idle machine (the wall times above
+    # depend on what else runs): each worker needs w per record, the client c.
     one = results[0]
-    per_record = sum(one["partition_seconds"]) / max(1, one["records"])
-    overhead = max(0.0, one["wall"] - sum(one["partition_seconds"])) / max(1, one["records"])
-    print(f"work per record (worker): {per_record * 1e6:,.0f} us; client per record (reading, joining, merging): "
-          f"{overhead * 1e6:,.0f} us")
-    for n in (10_000_000, 100_000_000):
+    n = max(1, one["records"])
+    w = sum(one["partition_cpu"]) / n
+    c = one["client_cpu"] / n
+    print(f"CPU per record (--jobs 1): replaying {w * 1e6:,.0f} us, client (reading, joining, merging) "
+          f"{c * 1e6:,.0f} us; per partition median {statistics.median(one['partition_cpu']):.2f} s CPU")
+    for r in results[1:]:
+        w2 = sum(r["partition_cpu"]) / max(1, r["records"])
+        c2 = r["client_cpu"] / max(1, r["records"])
+        t2 = max((w2 + c2) / 2, c2, w2 / 2)  # 2 workers and the client on 2 cores
+        print(f"{r['mode']}: CPU per record workers {w2 * 1e6:,.0f} us, client {c2 * 1e6:,.0f} us: "
+              f"on 2 idle cores, speed-up {(w + c) / t2:.2f}x over --jobs 1")
+    for total in (10_000_000, 100_000_000):
         for workers in (2, 8, 32, 128):
-            t = max(n * per_record / workers, n * overhead)
-            print(f"projection: {n:>11,} records on {workers:>3} workers: {t / 3600:7.2f} h")
+            t = max(total * w / workers, total * c)
+            print(f"projection: {total:>11,} records on {workers:>3} workers: {t / 3600:7.2f} h"
+                  + ("  (bounded by the client)" if total * c >= total * w / workers else ""))
     if args.json:
         with open(args.json, "w") as f:
             json.dump([{k: v for k, v in r.items() if k != "report"} for r in results], f)

@@ -41,7 +41,8 @@ class Result:
     number: int
     summary: Summary
     trace: bytes | None  # zlib-compressed JSON lines
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the partition on its worker
+    cpu: float = 0.0      # CPU time of the partition on its worker
 
 
 _CONTEXT: dict = {}
@@ -69,7 +70,7 @@ def run_partition(job: Job, number: int, bundles: list[Bundle]) -> Result:
     import time
     from ..render import dumps, event_dict, iso
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     reader, engine, tz = _context(job)
     summary = Summary()
     lines: list[str] = []
@@ -93,7 +94,7 @@ def run_partition(job: Job, number: int, bundles: list[Bundle]) -> Result:
                 lines.append(dumps(d))
     trace = zlib.compress(("\n".join(lines) + "\n").encode("utf-8"), 1) if job.trace and lines else (
         b"" if job.trace else None)
-    return Result(number, summary, trace, time.perf_counter() - started)
+    return Result(number, summary, trace, time.perf_counter() - started, time.process_time() - cpu)
 
 
 def in_order(submit: Callable[[int, list[Bundle]], object], wait_any: Callable[[list], list],
