@@ -11,9 +11,9 @@ def test_generated_projects_check_clean():
 
 
 def test_the_replay_benchmark_data_replays(tmp_path):
-    """The generated data set of `python -m flowc.bench_replay` checks and
+    """The generated data set of `python -m flowc.bench.replay` checks and
     replays cleanly, with a run of every mode the benchmark times (small)."""
-    from flowc.bench_replay import generate, run
+    from flowc.bench.replay import generate, run
 
     flow = generate(str(tmp_path), 120)
     reports = {run(flow, str(tmp_path), mode, 50)["report"] for mode in ("jobs1", "jobs2")}

@@ -16,6 +16,10 @@ of `measure.Row` (a ratio, its target, pass/fail) or plain lines:
 `worktime`      P5: working-time additions/s against a minute-stepping oracle
 ==============  ============================================================
 
+`replay` is a benchmark of its own, long (an hour on 2 shared cores):
+`python -m flowc.bench.replay` replays 1,000,000 generated records with
+`--jobs 1`, `--jobs 2` and a Dask LocalCluster of 2 workers.
+
 `inputs` generates the projects (they check clean; tests keep them so).
 The groups run in the order of `GROUPS` (in `__main__`); the exit status is
 1 when a row fails its target.

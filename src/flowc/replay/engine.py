@@ -15,7 +15,7 @@ record API lands, only this module changes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 

@@ -1,4 +1,4 @@
-"""Benchmark of `flowc replay`: `python -m flowc.bench_replay [--records N]`.
+"""Benchmark of `flowc replay`: `python -m flowc.bench.replay [--records N]`.
 
 Generates a data set of N records (default 1,000,000) on a pipeline of 10
 stages (JSON lines, each record with its history inline: its way through
@@ -114,20 +114,20 @@ def _maxrss_mib(who=resource.RUSAGE_SELF) -> float:
 
 def run(flow: str, data: str, mode: str, partition_size: int) -> dict:
     """One replay; its report, times, per-partition seconds and worker memory."""
-    from .diagnostics import Diagnostics
-    from .index import Index
-    from .lower import load
-    from .replay import report
-    from .replay.formats import find_files
-    from .replay.join import open_data_set, partitions
-    from .replay.problems import ProblemLog
-    from .replay.run import Job, run_here, run_processes
-    from .replay.summary import Summary
-    from .schema import CHANNELS
+    from ..diagnostics import Diagnostics
+    from ..index import Index
+    from ..lower import load
+    from ..replay import report
+    from ..replay.formats import find_files
+    from ..replay.join import open_data_set, partitions
+    from ..replay.problems import ProblemLog
+    from ..replay.run import Job, run_here, run_processes
+    from ..replay.summary import Summary
+    from ..schema import CHANNELS
 
     diags = Diagnostics()
     project, modules = load([flow], diags)
-    from .check import check
+    from ..check import check
     check(project, diags)
     if diags.has_errors:
         raise SystemExit(f"the benchmark's flow has errors: {[d.summary for d in diags]}")
@@ -166,7 +166,7 @@ def run(flow: str, data: str, mode: str, partition_size: int) -> dict:
 
 def _dask(job, parts, memory):
     from distributed import Client, LocalCluster, as_completed
-    from .replay.run import in_order, run_partition
+    from ..replay.run import in_order, run_partition
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       silence_logs=40) as cluster, Client(cluster) as client:
@@ -188,7 +188,7 @@ def _dask(job, parts, memory):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m flowc.bench_replay", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m flowc.bench.replay", description=__doc__.split("\n\n")[0])
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--partition-size", type=int, default=2_000)
     ap.add_argument("--modes", default="jobs1,jobs2,dask2")
