@@ -146,3 +146,8 @@ class Index:
                 out.setdefault(p.name.value, p)
         self._people[key] = (scenario, out)  # shared: callers only read it
         return out
+
+    def forget(self, scenario: ir.Scenario) -> None:
+        """Drop what was computed for one scenario: `flowc replay` runs a
+        scenario per record, a million of them on one index."""
+        self._people.pop(id(scenario), None)

@@ -139,3 +139,24 @@ def test_until_cuts_every_record():
     assert r.code == 0
     renewal = next(x for x in r.report["robots"] if x["robot"] == "renewal")
     assert renewal["waiting"] >= 1
+
+
+def test_memory_does_not_grow_with_the_records():
+    """One scenario per record: nothing computed for a record outlives it
+    (the index's per-scenario people were kept for every record: 6 KB each)."""
+    from flowc.diagnostics import Diagnostics
+    from flowc.index import Index
+    from flowc.lower import load
+    from flowc.replay.engine import Engine
+    from flowc.replay.formats import Row
+    from flowc.replay.join import Bundle
+    from flowc.replay.records import Reader
+
+    project, _ = load([SALES], Diagnostics())
+    index = Index(project)
+    engine, reader = Engine(project, index), Reader(index)
+    for i in range(30):
+        row = Row("r.jsonl", i + 1, {"id": f"x{i}", "stage": "sales.new", "created": "2026-03-09 10:00",
+                                     "contacts": [{"id": f"c{i}", "name": "C"}]})
+        engine.run(reader.record(Bundle(row, [], {}), []))
+    assert index._people == {}

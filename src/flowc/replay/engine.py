@@ -106,7 +106,14 @@ class Engine:
     def run(self, rec: ReplayRecord) -> tuple[list[Step], Outcome, list[dict]]:
         """The steps of one record's replay, its outcome, and the per-record
         `summary` lines of the trace (as the simulator's JSON renderer writes them)."""
-        sim = Simulation(self.project, self.index, self.scenario(rec), self.until)
+        scenario = self.scenario(rec)
+        try:
+            return self._run(rec, scenario)
+        finally:
+            self.index.forget(scenario)  # else the index keeps every record's people
+
+    def _run(self, rec: ReplayRecord, scenario: ir.Scenario):
+        sim = Simulation(self.project, self.index, scenario, self.until)
         steps = []
         for ev in sim.run():
             if ev.kind in DROPPED:
