@@ -149,3 +149,31 @@ async def test_templates(editor: Editor):
     assert len(refs) == 3
     h = await editor.hover("docs.flow", *position_of(text, "opened contract_pdf", delta=8))
     assert h is not None and 'template contract_pdf' in h.contents.value
+
+
+async def test_employee_fields_and_deadlines_lead_to_the_field(editor: Editor):
+    """An employee field named as a recipient or invitee, and the field of a
+    relative deadline, are references to the field (docs/language.md#recipients,
+    #deadlines); an employee stays an employee."""
+    text = '''employee ana "Ana Ferreira"
+entity deal {
+  courier: optional employee
+  meeting_at: datetime
+}
+pipeline sales for deal {
+  stage new {
+    robot tell: notify courier "Deliver {title}"
+    robot visit: plan activity "Visit" { invite courier, ana deadline 1 day before meeting_at }
+  }
+  stage won success
+}
+'''
+    await editor.open("fields.flow", text)
+    declared = at(text, "courier: optional", length=7)
+    for needle in ("notify courier", "invite courier"):
+        locs = await editor.definition("fields.flow", *position_of(text, needle, delta=len(needle) - 7))
+        assert [loc.range for loc in locs] == [declared], needle
+    locs = await editor.definition("fields.flow", *position_of(text, "before meeting_at", delta=7))
+    assert [loc.range for loc in locs] == [at(text, "meeting_at: datetime", length=10)]
+    locs = await editor.definition("fields.flow", *position_of(text, "courier, ana", delta=9))
+    assert [loc.range for loc in locs] == [at(text, 'ana "Ana Ferreira"', length=3)]

@@ -342,7 +342,13 @@ class SymbolTable:
                 self._placeholder(ph, entity)
         elif isinstance(value, ir.Recipient):
             if value.kind == "employee" and value.name is not None:
-                self._employee(value.name)
+                self._employee_or_field(value.name, entity)
+        elif isinstance(value, ir.Deadline):
+            if value.relative is not None:
+                self._field_ref(value.relative.field, entity)
+            if value.calendar is not None:
+                cal = self.analysis.index.calendars.get(value.calendar.value)
+                self.add("calendar", ("calendar", value.calendar.value), value.calendar, False, cal)
         elif isinstance(value, ir.StageRef):
             # `copy deal to p.s` may target another entity's pipeline.
             self._stage_ref(value, pl, None if action == "copy_record" else entity)
@@ -359,11 +365,20 @@ class SymbolTable:
                 if isinstance(v, ir.Recipient):
                     self._value(v, pl, entity, param, action)
                 elif isinstance(v, ir.Name) and param in ("invite", "observers"):
-                    self._employee(v)
+                    self._employee_or_field(v, entity)
                 elif isinstance(v, ir.Attachment) and v.kind == "field":
                     self._field_name(ir.Name(v.value, v.span), entity)
         elif _is_expr(value):
             self._expr(value, entity)
+
+    def _employee_or_field(self, name: ir.Name, entity: str | None) -> None:
+        """A robot's recipient, responsible, invitee or observer: an employee,
+        or an employee field of the record (docs/language.md#recipients)."""
+        info = self._field_info(entity, name.value) if entity is not None else None
+        if info is not None and not getattr(info, "builtin", False) and name.value not in self.analysis.index.employees:
+            self._field_name(name, entity)
+        else:
+            self._employee(name)
 
     def _employee(self, name: ir.Name) -> None:
         self.add("employee", ("employee", name.value), name, False,
@@ -377,6 +392,10 @@ class SymbolTable:
         self.add(person.kind, key, person.name, True, person)
         if person.supervisor is not None:
             self._employee(person.supervisor)
+        if person.company is not None and scenario is not None:  # `contact joana { company quinta }`
+            company = next((p for p in scenario.people if p.name.value == person.company.value), None)
+            self.add("company", ("person", scenario.name.value, person.company.value), person.company, False,
+                     company)
 
     def _stage_ref(self, ref: ir.StageRef, current: ir.Pipeline | None, entity: str | None) -> None:
         idx = self.analysis.index
