@@ -170,11 +170,11 @@ def robot_runs(trace: list[dict]) -> dict[tuple, dict]:
     seen: dict[tuple, int] = {}
     out: dict[tuple, dict] = {}
     for e in trace:
-        if e["kind"] not in ("scheduled", *ROBOT_KINDS):
+        if e["kind"] not in ("scheduled", "rescheduled", *ROBOT_KINDS):
             continue
         place = (e["record"], e.get("pipeline"), e.get("stage"), e.get("robot"))
-        if e["kind"] == "scheduled":
-            due[place] = e.get("due")
+        if e["kind"] in ("scheduled", "rescheduled"):
+            due[place] = e.get("due")  # the last due time counts
             continue
         n = seen.get(place, 0)
         seen[place] = n + 1
@@ -199,7 +199,9 @@ def diff_traces(old: list[dict], new: list[dict]) -> list[Change]:
                 changes.append(Change(record, "status", robot, _outcome(a), _outcome(b)))
             elif a["at"] != b["at"] and a["status"] != "waiting":
                 changes.append(Change(record, "at", robot, local(a["at"]), local(b["at"])))
-            if a["due"] != b["due"] and (a["due"] or b["due"]):
+            moved = a["status"] == b["status"] and a["at"] != b["at"] and a["status"] != "waiting"
+            same_shift = moved and (a["due"], b["due"]) == (a["at"], b["at"])  # said by the "at" line
+            if a["due"] != b["due"] and (a["due"] or b["due"]) and not same_shift:
                 changes.append(Change(record, "due", robot, local(a["due"]), local(b["due"])))
             if a["detail"] != b["detail"] and a["status"] == b["status"]:
                 changes.append(Change(record, "action", robot, a["detail"], b["detail"]))
@@ -268,10 +270,17 @@ def _by_record(changes: list[Change]) -> list[Change]:
 
 #: Summary counters, in the order they are printed.
 COUNTS = {
-    "robot_added": "robot runs added", "robot_removed": "robot runs removed", "status": "statuses changed",
-    "at": "run times changed", "due": "due times changed", "action": "actions changed (texts, recipients)",
-    "stage": "final stages changed", "record_added": "records added", "record_removed": "records removed",
-    "expectation": "expectations changed", "error": "run errors changed",
+    "robot_added": ("robot run added", "robot runs added"),
+    "robot_removed": ("robot run removed", "robot runs removed"),
+    "status": ("status changed", "statuses changed"),
+    "at": ("run time changed", "run times changed"),
+    "due": ("due time changed", "due times changed"),
+    "action": ("action changed (texts, recipients)", "actions changed (texts, recipients)"),
+    "stage": ("final stage changed", "final stages changed"),
+    "record_added": ("record added", "records added"),
+    "record_removed": ("record removed", "records removed"),
+    "expectation": ("expectation changed", "expectations changed"),
+    "error": ("run error changed", "run errors changed"),
 }
 
 

@@ -99,7 +99,9 @@ def explain_robot(run: Run, robot: str) -> dict:
             entered = d
         if d.get("robot") != robot:
             continue
-        if d["kind"] == "scheduled":
+        if d["kind"] == "rescheduled" and current is not None and current.get("outcome") is None:
+            current["scheduled"].append(d)
+        elif d["kind"] in ("scheduled", "rescheduled"):
             if current is None or current.get("outcome") is not None:
                 current = {"stage": d.get("stage"), "pipeline": d.get("pipeline"), "entered": entered,
                            "scheduled": [], "outcome": None}
@@ -159,7 +161,9 @@ def _one_run(run: Run, robot: ir.Robot, one: dict, number: int) -> dict:
     previous = _previous_robot(run, robot)
     for i, d in enumerate(one["scheduled"]):
         item = {"at": local(d["at"]), "due": local(d.get("due")), "words": d.get("reason")}
-        if d.get("due") is not None:
+        if d["kind"] == "rescheduled":
+            item["rescheduled"] = True
+        elif d.get("due") is not None:
             item["because"] = (_finished(run, previous, d["at"]) if i and previous is not None
                                else "the record entered the stage")
         starts.append(item)
@@ -240,9 +244,9 @@ def due_steps(run: Run, robot: ir.Robot, base_iso: str, due_iso: str) -> list[di
         from .traces import field_raw
         value = field_raw(run.sim, run.record, rel.field.path, base_iso)
         shown = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else "empty"
-        steps.append(_step("field", f"{rel.field.text} is {shown} (read when the timing started)"))
+        steps.append(_step("field", f"{rel.field.text} is {shown} (its value at {local(base_iso)})"))
         at = f", at {t.at_time:%H:%M}" if t.at_time is not None else ""
-        unit = str(rel.duration) if cal is None else f"{rel.duration.amount} working {rel.duration.unit}"
+        unit = amount(rel.duration, "working " if cal is not None else "")
         steps.append(_step("relative", f"{unit} {rel.direction} it{at}"))
         if isinstance(value, (dt.date, dt.datetime)):
             anchor = value if isinstance(value, dt.datetime) else \
@@ -367,7 +371,7 @@ def explain_instant(run: Run, at: dt.datetime) -> dict:
     waiting = {}
     for d in events:
         key = (d.get("robot"), d.get("stage"))
-        if d["kind"] == "scheduled":
+        if d["kind"] in ("scheduled", "rescheduled"):
             waiting[key] = d
         elif d["kind"] in ROBOT_KINDS:
             waiting.pop(key, None)
@@ -423,7 +427,9 @@ def _robot_text(d: dict) -> str:
         if e:
             out.append(f"{e['at']}: {d['record']} entered {e['stage']} ({e['cause']}).")
         for s in one["scheduled"]:
-            if s["due"] is None:
+            if s.get("rescheduled"):
+                out.append(f"{s['at']}: rescheduled; due {s['due']} — {s['words']}.")
+            elif s["due"] is None:
                 out.append(f"{s['at']}: the robot starts waiting — {s['words']}.")
             else:
                 out.append(f"{s['at']}: its timing starts ({s['because']}); due {s['due']} — {s['words']}.")

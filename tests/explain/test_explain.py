@@ -63,7 +63,7 @@ def test_what_the_stories_say():
     assert "its timing starts (the record entered the stage)" in legal
     assert "the clocks go forward on Sun 2026-03-29 (UTC+00:00 → UTC+01:00)" in explain(*args_of("renewal")).stdout
     reminder = explain(*args_of("reminder")).stdout
-    assert "due_date is 2026-04-08 (read when the timing started)" in reminder
+    assert "due_date is 2026-04-08 (its value at Tue 2026-03-31 10:00)" in reminder
     assert "skips Fri 2026-04-03: public holiday: Sexta-feira Santa" in reminder
     assert "skips Mon 2026-04-06: closed day" in reminder
     escalate = explain(*args_of("escalate")).stdout
@@ -91,6 +91,14 @@ def test_every_robot_run_of_every_example(path: Path):
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
         assert [r["outcome"]["status"] for r in data["runs"]] == kinds, (scenario, record, robot)
+
+
+def test_a_rescheduled_run():
+    case = EXAMPLES.parent / "tests" / "simulate" / "cases" / "rescheduled.flow"
+    out = explain(str(case), "--record", "d4", "--robot", "call").stdout
+    assert "Sat 2026-03-14 10:00: rescheduled; due Mon 2026-03-16 09:00 — due_date changed to 2026-03-16" in out
+    assert "due_date is 2026-03-16 (its value at Sat 2026-03-14 10:00)" in out
+    assert "Mon 2026-03-16 09:00: done" in out
 
 
 def test_bad_questions(tmp_path: Path):

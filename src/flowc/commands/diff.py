@@ -79,7 +79,7 @@ def as_text(old: str, new: str, diffs, total: dict) -> str:
     out = [f"OLD {old}", f"NEW {new}",
            f"{plural(total['scenarios'], 'scenario')}: {total['changed']} changed, {total['same']} the same, "
            f"{total['not_compared']} not compared"]
-    shown = [f"{total[k]} {words}" for k, words in COUNTS.items() if total[k]]
+    shown = [f"{total[k]} {words[total[k] != 1]}" for k, words in COUNTS.items() if total[k]]
     if shown:
         out.append("  " + ", ".join(shown))
     for d in diffs:
